@@ -1,0 +1,26 @@
+/**
+ * Source positions. A span is a pair of character offsets into one source file; line and column
+ * are computed only when a message is rendered (see render.ts).
+ */
+export interface Span {
+  /** Path of the file as the user named it (or `<std>/resnet.resdsl` for the standard library). */
+  file: string;
+  /** Offset of the first character (0-based, UTF-16 code units, as JavaScript strings index). */
+  start: number;
+  /** Offset one past the last character. */
+  end: number;
+}
+
+export function span(file: string, start: number, end: number): Span {
+  return { file, start, end };
+}
+
+/** The smallest span covering both. Both must be in the same file; otherwise `a` is returned. */
+export function joinSpans(a: Span, b: Span): Span {
+  if (a.file !== b.file) return a;
+  return { file: a.file, start: Math.min(a.start, b.start), end: Math.max(a.end, b.end) };
+}
+
+export function formatSpan(s: Span): string {
+  return `${s.file}@${s.start}..${s.end}`;
+}

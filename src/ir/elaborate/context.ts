@@ -1,0 +1,127 @@
+/**
+ * State of one network's elaboration: the graph being built (nodes with inferred types and their
+ * parameter tensors), naming scopes, and the call stack of expanded blocks.
+ */
+import type { Label } from '../../diagnostics/diagnostic.js';
+import type { Span } from '../../diagnostics/span.js';
+import { limits } from '../../limits.js';
+import { isInferError, ops } from '../ops/index.js';
+import { elements } from '../ops/op.js';
+import { formatType, type Attrs, type GraphInput, type IrNode, type OpName, type ParamTensor, type TensorType } from '../types.js';
+import { fail } from './abort.js';
+
+/** The tensor flowing through a sequence, and where it came from (for messages). */
+export interface Cursor {
+  value: string;
+  type: TensorType;
+  origin: Span;
+}
+
+/**
+ * Names of the nodes in one scope. In a block (mode `counters`) unlabelled layers are numbered per
+ * kind; in a labelled sequence (mode `sequential`, like torch.nn.Sequential) every item takes the
+ * next index.
+ */
+export class NameScope {
+  private readonly counters = new Map<string, number>();
+  private index = 0;
+  constructor(
+    readonly prefix: string,
+    readonly mode: 'counters' | 'sequential',
+  ) {}
+
+  qualify(local: string): string {
+    return this.prefix ? `${this.prefix}.${local}` : local;
+  }
+
+  /** The next automatic local name for a layer of this kind. */
+  nextLocal(kind: string, alwaysNumbered: boolean): string {
+    if (this.mode === 'sequential') return String(this.index++);
+    const k = (this.counters.get(kind) ?? 0) + 1;
+    this.counters.set(kind, k);
+    return alwaysNumbered || k > 1 ? `${kind}${k}` : kind;
+  }
+
+  /** The next automatic full name for a layer of this kind. */
+  next(kind: string, alwaysNumbered: boolean): string {
+    return this.qualify(this.nextLocal(kind, alwaysNumbered));
+  }
+
+  child(local: string, mode: 'counters' | 'sequential'): NameScope {
+    return new NameScope(this.qualify(local), mode);
+  }
+}
+
+export class GraphBuilder {
+  readonly nodes: IrNode[] = [];
+  readonly types = new Map<string, TensorType>();
+  readonly params = new Map<string, ParamTensor>();
+  readonly inputs: GraphInput[] = [];
+  private readonly spans = new Map<string, Span>();
+  /** Call sites of the blocks being expanded, innermost last. */
+  readonly callStack: { span: Span; name: string }[] = [];
+  paramCount = 0;
+
+  expansion(): Span[] {
+    return this.callStack.map((c) => c.span).reverse();
+  }
+
+  /** Labels pointing at the call sites that expanded the current position. */
+  expansionLabels(): Label[] {
+    return [...this.callStack].reverse().slice(0, 4).map((c) => ({ span: c.span, message: `in this use of ${c.name}` }));
+  }
+
+  addInput(name: string, type: TensorType, span: Span): Cursor {
+    this.claim(name, span);
+    this.checkSize(name, type, span);
+    this.inputs.push({ name, type, span });
+    this.types.set(name, type);
+    return { value: name, type, origin: span };
+  }
+
+  private claim(name: string, span: Span): void {
+    const prev = this.spans.get(name);
+    if (prev)
+      fail('E0111', `the name ${name} is given to two layers`, span, {
+        labels: [{ span: prev, message: 'first given here' }, ...this.expansionLabels()],
+        help: 'give one of them a different label',
+      });
+    this.spans.set(name, span);
+  }
+
+  private checkSize(name: string, t: TensorType, span: Span): void {
+    if (elements(t) > limits.maxTensorElements)
+      fail('E0404', `${name} would have ${formatType(t)}, more than ${limits.maxTensorElements} elements per sample`, span, {
+        labels: this.expansionLabels(),
+      });
+  }
+
+  /** Adds a node: infers its type by the op's definition and registers its parameter tensors. */
+  add(op: OpName, name: string, inputs: Cursor[], attrs: Attrs, span: Span, labels: Label[] = []): Cursor {
+    const def = ops[op];
+    const inTypes = inputs.map((c) => c.type);
+    const t = def.infer(attrs, inTypes);
+    if (isInferError(t))
+      fail(t.code, t.message, span, {
+        labels: [...labels, ...this.expansionLabels()],
+        notes: inputs.length === 1 ? [`the input is ${formatType(inputs[0]!.type)}`] : [],
+        ...(t.help ? { help: t.help } : {}),
+      });
+    if (this.nodes.length >= limits.maxNodes) fail('E0405', `the network has more than ${limits.maxNodes} layers`, span);
+    this.claim(name, span);
+    this.checkSize(name, t, span);
+    const params: Record<string, string> = {};
+    for (const p of def.params(attrs, inTypes)) {
+      const pname = `${name}.${p.role}`;
+      const count = p.shape.reduce((a, b) => a * b, 1);
+      this.paramCount += count;
+      if (this.paramCount > limits.maxParams)
+        fail('E0406', `the network has more than ${limits.maxParams} parameters`, span, { labels: this.expansionLabels() });
+      this.params.set(pname, { name: pname, shape: p.shape, trainable: p.trainable, init: p.init, ...(p.fan ? { fan: p.fan } : {}) });
+      params[p.role] = pname;
+    }
+    this.nodes.push({ name, op, inputs: inputs.map((c) => c.value), attrs, params, span, expansion: this.expansion() });
+    this.types.set(name, t);
+    return { value: name, type: t, origin: span };
+  }
+}

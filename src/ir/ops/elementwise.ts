@@ -1,0 +1,18 @@
+/** relu and sigmoid: elementwise activations, same shape in and out, no parameters. */
+import { tensorType } from '../types.js';
+import type { OpDef } from './op.js';
+
+function activation(name: 'relu' | 'sigmoid', opType: string): OpDef {
+  return {
+    name,
+    arity: 1,
+    attrs: {},
+    infer: (_a, [x]) => tensorType(x!.shape),
+    params: () => [],
+    macs: () => 0,
+    lower: () => ({ opType, attrs: {} }),
+  };
+}
+
+export const relu = activation('relu', 'Relu');
+export const sigmoid = activation('sigmoid', 'Sigmoid');

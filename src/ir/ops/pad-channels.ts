@@ -1,0 +1,21 @@
+/** pad_channels: zero channels added before and after ([N, C, H, W] -> [N, before + C + after, H, W]); option A shortcuts use it. */
+import { tensorType } from '../types.js';
+import { channels, num, rankError, type OpDef } from './op.js';
+
+export const padChannels: OpDef = {
+  name: 'pad_channels',
+  arity: 1,
+  attrs: { before: 0, after: 0 },
+  infer(a, [x]) {
+    if (x!.shape.length !== 4) return rankError('pad_channels', 4, x!);
+    if (num(a, 'before') < 0 || num(a, 'after') < 0) return { code: 'E0109', message: 'pad_channels needs non-negative padding' };
+    return tensorType([x!.shape[0]!, num(a, 'before') + channels(x!) + num(a, 'after'), x!.shape[2]!, x!.shape[3]!]);
+  },
+  params: () => [],
+  macs: () => 0,
+  lower: (a) => ({
+    opType: 'Pad',
+    attrs: {},
+    constInputs: [{ suffix: 'pads', values: [0, num(a, 'before'), 0, 0, 0, num(a, 'after'), 0, 0] }],
+  }),
+};

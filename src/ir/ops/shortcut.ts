@@ -1,0 +1,26 @@
+/**
+ * shortcut: an unresolved residual shortcut from the block input to the shape of the main path's
+ * output (attributes `out`, `stride`: the target channels and the spatial ratio). The shortcut
+ * pass replaces it by identity, option A (subsample and zero-pad) or a projection (conv1 + bn),
+ * by policy (`policy` attribute: '' for the compile-wide default, or 'A', 'B', 'C').
+ */
+import { tensorType } from '../types.js';
+import { num, rankError, type OpDef } from './op.js';
+
+export const shortcut: OpDef = {
+  name: 'shortcut',
+  arity: 1,
+  attrs: { out: 0, stride: 1, policy: '' },
+  infer(a, [x]) {
+    if (x!.shape.length !== 4) return rankError('shortcut', 4, x!);
+    const s = num(a, 'stride');
+    const h = x!.shape[2] as number;
+    const w = x!.shape[3] as number;
+    return tensorType([x!.shape[0]!, num(a, 'out'), Math.floor((h - 1) / s) + 1, Math.floor((w - 1) / s) + 1]);
+  },
+  params: () => [],
+  macs: () => 0,
+  lower() {
+    throw new Error('internal: an unresolved shortcut reached ONNX lowering (run the shortcut pass first)');
+  },
+};

@@ -1,0 +1,36 @@
+/** ONNX's output-size rule for convolution and pooling windows, shared by conv, maxpool and avgpool. */
+import type { InferError } from './op.js';
+
+export interface Window {
+  k: number;
+  stride: number;
+  pad: number;
+  dilation: number;
+  ceil: boolean;
+}
+
+/** out = floor_or_ceil((size + 2*pad - dilation*(k-1) - 1) / stride) + 1; with ceil, a last window starting in the padding is dropped (as PyTorch and ONNX do). */
+export function windowOut(size: number, w: Window): number {
+  const span = size + 2 * w.pad - w.dilation * (w.k - 1) - 1;
+  if (span < 0) return 0;
+  let out = (w.ceil ? Math.ceil(span / w.stride) : Math.floor(span / w.stride)) + 1;
+  if (w.ceil && (out - 1) * w.stride >= size + w.pad) out -= 1;
+  return out;
+}
+
+export function spatial(op: string, h: number, w: number, win: Window): [number, number] | InferError {
+  if (win.k < 1 || win.stride < 1 || win.dilation < 1 || win.pad < 0)
+    return { code: 'E0109', message: `${op} needs kernel, stride and dilation of at least 1 and padding of at least 0` };
+  const oh = windowOut(h, win);
+  const ow = windowOut(w, win);
+  if (oh < 1 || ow < 1)
+    return {
+      code: 'E0203',
+      message: `${op} with kernel ${win.k}, stride ${win.stride} and padding ${win.pad} leaves no output from a ${h}x${w} input`,
+    };
+  return [oh, ow];
+}
+
+export function winPads(pad: number): number[] {
+  return [pad, pad, pad, pad];
+}
