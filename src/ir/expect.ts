@@ -4,7 +4,7 @@ import type { Expectation } from './elaborate/index.js';
 import type { GraphStats } from './stats.js';
 import { formatType, sameType, type IrGraph } from './types.js';
 
-const fmt = (n: number) => n.toLocaleString('en-US').replace(/,/g, '_');
+const fmt = (n: number) => n.toLocaleString('en-US');
 
 export function checkExpectations(g: IrGraph, stats: GraphStats, expects: readonly Expectation[]): Diagnostic[] {
   const out: Diagnostic[] = [];
@@ -28,7 +28,7 @@ export function checkExpectations(g: IrGraph, stats: GraphStats, expects: readon
     }
     const t = g.types.get(outp.value)!;
     if (!sameType(t, e.type))
-      out.push(error('E0303', `output ${outp.name} of network ${g.name} is ${formatType(t)}, expected ${formatType(e.type)}`, e.span));
+      out.push(error('E0303', `${g.outputs.length === 1 ? `the output of network ${g.name}` : `output ${outp.name} of network ${g.name}`} is ${formatType(t)}, expected ${formatType(e.type)}`, e.span));
   }
   return out;
 }

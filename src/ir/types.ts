@@ -87,6 +87,8 @@ export interface IrGraph {
   /** The type of every value: graph inputs and node outputs. */
   readonly types: ReadonlyMap<string, TensorType>;
   readonly params: ReadonlyMap<string, ParamTensor>;
+  /** The blocks and labelled sequences that node names are grouped under (`layer1` -> `sequence`, `layer1.0` -> `basic`), for summaries. */
+  readonly modules?: ReadonlyMap<string, string>;
 }
 
 export function tensorType(shape: readonly Dim[]): TensorType {

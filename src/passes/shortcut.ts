@@ -59,6 +59,7 @@ export function resolveShortcuts(g: IrGraph, opts: PassOptions): { graph: IrGrap
   const types = new Map(g.types);
   const params = new Map(g.params);
   const subst = new Map<string, string>();
+  const modules = new Map(g.modules ?? []);
   for (const raw of g.nodes) {
     const n = renameInputs(raw, subst);
     if (n.op !== 'shortcut') {
@@ -73,12 +74,13 @@ export function resolveShortcuts(g: IrGraph, opts: PassOptions): { graph: IrGrap
       continue;
     }
     nodes.push(...r.nodes);
+    if (r.nodes.length) modules.set(n.name, policy === 'A' ? 'shortcut A' : `projection (shortcut ${policy})`);
     for (const [k, t] of r.types) types.set(k, t);
     for (const p of r.params) params.set(p.name, p);
     subst.set(n.name, r.result);
   }
   const outputs = g.outputs.map((o) => (subst.has(o.value) ? { ...o, value: subst.get(o.value)! } : o));
-  return { graph: { ...g, nodes, types, params, outputs }, diagnostics };
+  return { graph: { ...g, nodes, types, params, outputs, modules }, diagnostics };
 }
 
 export const shortcutPass: Pass = {

@@ -8,7 +8,7 @@ import { limits } from '../../limits.js';
 import type { LayerStmt, Param } from '../../parser/ast.js';
 import type { DeclRef, FileScope } from '../../program/scope.js';
 import { formatType } from '../types.js';
-import { fail } from './abort.js';
+import { Abort, fail } from './abort.js';
 import type { Cursor, NameScope } from './context.js';
 import { makeEnv, type Ctx } from './env.js';
 import { elabStmts, evalValue } from './layers.js';
@@ -117,7 +117,7 @@ export function callBlock(ctx: Ctx, value: Value & { kind: 'block' }, args: Boun
   if (stack.length >= limits.maxCallDepth) {
     const chain = stack.slice(-6).map((c) => c.name);
     fail('E0403', `blocks call each other more than ${limits.maxCallDepth} deep`, callSpan, {
-      labels: ctx.b.expansionLabels(),
+      labels: [{ span: stack[0]!.span, message: `the outermost call, of ${stack[0]!.name}` }],
       notes: [`the innermost calls: ... -> ${[...chain, name].join(' -> ')}`],
       help: stack.some((c) => c.name === name) ? `${name} calls itself: give the recursion an end, or write the repetition as \`x n\`` : undefined,
     });
@@ -125,10 +125,24 @@ export function callBlock(ctx: Ctx, value: Value & { kind: 'block' }, args: Boun
   const channels = cur.type.shape.length >= 2 && typeof cur.type.shape[1] === 'number' ? cur.type.shape[1] : undefined;
   const vars = bindParams(ctx, value.ref, [...value.bound, ...args], callSpan, channels, cur);
   stack.push({ span: callSpan, name });
+  ctx.b.modules.set(scope.prefix, name);
   const env = makeEnv(vars, ctx.scopes.get(value.ref.file.absPath)!);
   for (const s of decl.body)
     if (s.kind !== 'Layer') fail('E0117', `${s.kind.toLowerCase()} statements belong in a network, not in a block`, s.span);
-  const out = elabStmts(ctx, env, decl.body as LayerStmt[], cur, scope);
-  stack.pop();
-  return out;
+  try {
+    return elabStmts(ctx, env, decl.body as LayerStmt[], cur, scope);
+  } catch (e) {
+    if (e instanceof Abort && e.diagnostic.code !== 'E0403') addCallSite(e, callSpan, name);
+    throw e;
+  } finally {
+    stack.pop();
+  }
+}
+
+/** An error inside an expansion also points at the call site (the innermost few, once each). */
+function addCallSite(e: Abort, callSpan: Span, name: string): void {
+  const labels = e.diagnostic.labels;
+  const same = (l: { span: Span }) => l.span.file === callSpan.file && l.span.start === callSpan.start && l.span.end === callSpan.end;
+  if (labels.some(same) || labels.filter((l) => l.message.startsWith('in this use of')).length >= 4) return;
+  labels.push({ span: callSpan, message: `in this use of ${name}` });
 }

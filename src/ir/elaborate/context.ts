@@ -57,6 +57,8 @@ export class GraphBuilder {
   readonly types = new Map<string, TensorType>();
   readonly params = new Map<string, ParamTensor>();
   readonly inputs: GraphInput[] = [];
+  /** Name prefix -> what it groups (a block's name, or `sequence`). */
+  readonly modules = new Map<string, string>();
   private readonly spans = new Map<string, Span>();
   /** Call sites of the blocks being expanded, innermost last. */
   readonly callStack: { span: Span; name: string }[] = [];
@@ -68,7 +70,16 @@ export class GraphBuilder {
 
   /** Labels pointing at the call sites that expanded the current position. */
   expansionLabels(): Label[] {
-    return [...this.callStack].reverse().slice(0, 4).map((c) => ({ span: c.span, message: `in this use of ${c.name}` }));
+    const seen = new Set<string>();
+    const out: Label[] = [];
+    for (const c of [...this.callStack].reverse()) {
+      const key = `${c.span.file}:${c.span.start}:${c.span.end}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      out.push({ span: c.span, message: `in this use of ${c.name}` });
+      if (out.length === 4) break;
+    }
+    return out;
   }
 
   addInput(name: string, type: TensorType, span: Span): Cursor {

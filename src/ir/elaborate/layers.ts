@@ -38,10 +38,10 @@ export function elabLayer(ctx: Ctx, env: Env, stmt: LayerStmt, cur: Cursor, scop
       out = elabCall(ctx, env, t, [], cur, scope, label);
       break;
     case 'Repeat':
-      out = elabRepeat(ctx, env, t, cur, label ? scope.child(label, 'sequential') : scope);
+      out = elabRepeat(ctx, env, t, cur, label ? sequence(ctx, scope, label) : scope);
       break;
     case 'Path':
-      out = elabStmts(ctx, env, t.items, cur, label ? scope.child(label, 'sequential') : scope);
+      out = elabStmts(ctx, env, t.items, cur, label ? sequence(ctx, scope, label) : scope);
       break;
     case 'Residual':
       out = elabResidual(ctx, env, t, cur, label ? scope.child(label, 'counters') : scope);
@@ -49,6 +49,12 @@ export function elabLayer(ctx: Ctx, env: Env, stmt: LayerStmt, cur: Cursor, scop
   }
   if (label && scope.prefix === '') ctx.labelled.set(label, out);
   return out;
+}
+
+function sequence(ctx: Ctx, scope: NameScope, label: string): NameScope {
+  const s = scope.child(label, 'sequential');
+  ctx.b.modules.set(s.prefix, 'sequence');
+  return s;
 }
 
 /** Named arguments of `with first(...)` override the call's own. */
@@ -149,7 +155,7 @@ function elabOther(ctx: Ctx, env: Env, op: ResidualOperand, input: Cursor, main:
       });
     return input;
   }
-  const sub = op.label ? scope.child(op.label.name, 'sequential') : scope.child(scope.nextLocal('downsample', false), 'sequential');
+  const sub = sequence(ctx, scope, op.label ? op.label.name : scope.nextLocal('downsample', false));
   return elabLayer(ctx, env, { kind: 'Layer', span: op.span, term }, input, sub);
 }
 

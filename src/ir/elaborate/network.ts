@@ -115,7 +115,7 @@ function elaborateBody(ctx: Ctx, env: Env, body: readonly Stmt[], name: string, 
   }
   if (!cur) fail('E0113', `network ${name} has no input`, span, { help: 'write input image: f32[N, 3, 224, 224] first' });
   if (outputs.length === 0) outputs.push({ name: 'output', value: cur.value, span });
-  const graph: IrGraph = { name, inputs: b.inputs, outputs, nodes: b.nodes, types: b.types, params: b.params };
+  const graph: IrGraph = { name, inputs: b.inputs, outputs, nodes: b.nodes, types: b.types, params: b.params, modules: b.modules };
   return { name, span, graph, expects };
 }
 

@@ -1,0 +1,5 @@
+#!/usr/bin/env node
+// The resdsl command. Built from src/ by `npm run build` (tsc -> dist/).
+import { runCli } from '../dist/cli/main.js';
+
+await runCli();

@@ -1,0 +1,90 @@
+/** `resdsl compile FILE -o OUT.onnx ...`: compile a network to ONNX (or print its IR), written atomically. */
+import * as path from 'node:path';
+import { renderText } from '../diagnostics/render.js';
+import { compileNetwork } from '../compile.js';
+import { encodeModel } from '../backends/onnx/write.js';
+import { defaultOpset, supportedOpsets } from '../backends/onnx/lower.js';
+import { printGraph } from '../ir/print.js';
+import { listPasses } from '../passes/pipeline.js';
+import { writeFilesAtomic, type FileToWrite } from '../util/atomic-write.js';
+import { intFlag, oneOf, parse, str } from './args.js';
+import { CliError, UsageError, type Io } from './io.js';
+import { checkOutputPath } from './output-path.js';
+
+export const compileUsage = `usage: resdsl compile FILE [-n NETWORK] -o OUT.onnx [--weights W.safetensors] [--seed N] [--no-fuse]
+         [--shortcut A|B|C] [--opset N] [--external-data] [--emit onnx|ir] [--print-after PASS|all] [--verify] [--passes]`;
+
+export const compileFlags = {
+  network: { type: 'string', short: 'n' },
+  output: { type: 'string', short: 'o' },
+  weights: { type: 'string' },
+  seed: { type: 'string' },
+  'no-fuse': { type: 'boolean' },
+  shortcut: { type: 'string' },
+  opset: { type: 'string' },
+  'external-data': { type: 'boolean' },
+  emit: { type: 'string' },
+  'print-after': { type: 'string', multiple: true },
+  verify: { type: 'boolean' },
+  passes: { type: 'boolean' },
+} as const;
+
+export async function compileCommand(argv: string[], io: Io): Promise<number> {
+  const { values, positionals } = parse(argv, compileFlags);
+  if (values.passes) {
+    io.out(listPasses().map((p) => `${p.name.padEnd(10)} ${p.optional ? `(optional, --no-${p.name})` : '(always)'.padEnd(13)}  ${p.description}`).join('\n'));
+    return 0;
+  }
+  if (positionals.length !== 1) throw new UsageError(`compile takes one file\n${compileUsage}`);
+  const file = positionals[0]!;
+  const emit = oneOf('--emit', values.emit, ['onnx', 'ir'] as const, 'onnx');
+  const out = str(values.output);
+  if (emit === 'onnx' && out === undefined) throw new UsageError(`compile needs -o OUT.onnx\n${compileUsage}`);
+  const opset = intFlag('--opset', values.opset, defaultOpset, 0);
+  if (!(supportedOpsets as readonly number[]).includes(opset)) throw new UsageError(`--opset must be one of ${supportedOpsets.join(', ')}, not ${opset}`);
+  const weights = str(values.weights);
+  if (out !== undefined) checkOutputPath(out, [file, weights]);
+  const printAfter = values['print-after'] as string[] | undefined;
+  const known = listPasses().map((p) => p.name);
+  for (const p of printAfter ?? []) if (p !== 'all' && !known.includes(p)) throw new UsageError(`--print-after takes all or a pass: ${known.join(', ')}; not ${p}`);
+  const network = str(values.network);
+  const r = compileNetwork(file, {
+    ...(network !== undefined ? { network } : {}),
+    ...(weights !== undefined ? { weights } : {}),
+    shortcut: oneOf('--shortcut', values.shortcut, ['A', 'B', 'C'] as const, 'B'),
+    seed: intFlag('--seed', values.seed, 0, 0, 2 ** 32 - 1),
+    fuse: !values['no-fuse'],
+    opset,
+    verify: values.verify === true,
+    ...(printAfter ? { printAfter: printAfter.includes('all') ? ('all' as const) : printAfter } : {}),
+    onPrint: (pass, text) => io.out(`// after ${pass}\n${text}`),
+  });
+  if (!r.ok) {
+    if (r.diagnostics.length) io.err(renderText(r.diagnostics, r.sources));
+    if (r.message) throw new CliError(r.message);
+    return 1;
+  }
+  if (emit === 'ir') {
+    const text = printGraph(r.graph);
+    if (out === undefined) io.out(text);
+    else await writeFilesAtomic([{ path: out, data: new TextEncoder().encode(text.endsWith('\n') ? text : `${text}\n`) }]);
+    return 0;
+  }
+  const location = `${path.basename(out!)}.data`;
+  const encoded = encodeModel(r.model, {
+    ...(values['external-data'] ? { externalData: { location } } : {}),
+    autoExternalLocation: location,
+  });
+  const files: FileToWrite[] = [];
+  if (encoded.externalData && encoded.externalLocation)
+    files.push({ path: path.join(path.dirname(out!), encoded.externalLocation), data: encoded.externalData });
+  files.push({ path: out!, data: encoded.model });
+  try {
+    await writeFilesAtomic(files);
+  } catch (e) {
+    throw new CliError(`cannot write ${out}: ${(e as Error).message}`);
+  }
+  const size = files.reduce((s, f) => s + (f.data as Uint8Array).byteLength, 0);
+  io.err(`wrote ${out} (${r.model.nodes.length} nodes, ${r.model.initializers.length} initializers, ${(size / 2 ** 20).toFixed(1)} MiB${encoded.externalData ? `, weights in ${encoded.externalLocation}` : ''})`);
+  return 0;
+}

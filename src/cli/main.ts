@@ -1,0 +1,58 @@
+/**
+ * The `resdsl` command: dispatch to the commands. Exit codes: 0 clean, 1 diagnostics or a failed
+ * run, 2 usage error, 70 internal error (a compiler bug, reported in one line unless --debug).
+ */
+import { version } from '../version.js';
+import { checkCommand, checkUsage } from './check.js';
+import { compileCommand, compileUsage } from './compile.js';
+import { CliError, exitCodes, processIo, UsageError, type Io } from './io.js';
+import { summaryCommand, summaryUsage } from './summary.js';
+
+const help = `resdsl ${version}: a compiler for residual network specs
+
+${checkUsage}
+${summaryUsage}
+${compileUsage}
+       resdsl --version | --help
+
+Add --debug to any command to see the stack trace of an internal error.`;
+
+type Command = (argv: string[], io: Io) => number | Promise<number>;
+const commands: Record<string, Command> = { check: checkCommand, summary: summaryCommand, compile: compileCommand };
+
+export async function main(argv: string[], io: Io): Promise<number> {
+  const debug = argv.includes('--debug');
+  const args = argv.filter((a) => a !== '--debug');
+  const [cmd, ...rest] = args;
+  try {
+    if (cmd === undefined || cmd === '--help' || cmd === '-h' || cmd === 'help') {
+      io.out(help);
+      return cmd === undefined ? exitCodes.usage : exitCodes.ok;
+    }
+    if (cmd === '--version' || cmd === '-V') {
+      io.out(version);
+      return exitCodes.ok;
+    }
+    const command = commands[cmd];
+    if (!command) throw new UsageError(`unknown command ${cmd}; the commands are ${Object.keys(commands).join(', ')}`);
+    return await command(rest, io);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      io.err(`resdsl: ${e.message}`);
+      return exitCodes.usage;
+    }
+    if (e instanceof CliError) {
+      io.err(e.message.startsWith('resdsl') ? e.message : `resdsl: ${e.message}`);
+      return e.exitCode;
+    }
+    const where = args.find((a) => /\.(resdsl|onnx|safetensors|npy)$/.test(a));
+    io.err(`resdsl: internal error (a compiler bug)${where ? ` while processing ${where}` : ''}: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`);
+    if (debug && e instanceof Error && e.stack) io.err(e.stack);
+    return exitCodes.internal;
+  }
+}
+
+export async function runCli(): Promise<void> {
+  const code = await main(process.argv.slice(2), processIo());
+  process.exitCode = code;
+}

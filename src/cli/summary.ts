@@ -1,0 +1,27 @@
+/** `resdsl summary FILE [-n NETWORK] [--json] [--shortcut A|B|C]`: the per-layer table, or the same data as JSON. */
+import { renderText } from '../diagnostics/render.js';
+import { frontEnd } from '../driver.js';
+import { renderSummary, summarize } from '../backends/summary.js';
+import { oneOf, parse, str } from './args.js';
+import { UsageError, type Io } from './io.js';
+
+export const summaryUsage = 'usage: resdsl summary FILE [-n NETWORK] [--json] [--shortcut A|B|C]';
+
+export function summaryCommand(argv: string[], io: Io): number {
+  const { values, positionals } = parse(argv, {
+    network: { type: 'string', short: 'n' },
+    json: { type: 'boolean' },
+    shortcut: { type: 'string' },
+  });
+  if (positionals.length !== 1) throw new UsageError(`summary takes one file\n${summaryUsage}`);
+  const shortcut = oneOf('--shortcut', values.shortcut, ['A', 'B', 'C'] as const, 'B');
+  const network = str(values.network);
+  const r = frontEnd(positionals[0]!, { single: true, shortcut, ...(network !== undefined ? { network } : {}) });
+  if (r.diagnostics.length) {
+    io.err(renderText(r.diagnostics, r.sources));
+    if (r.diagnostics.some((d) => d.severity === 'error')) return 1;
+  }
+  const s = summarize(r.networks[0]!.graph);
+  io.out(values.json ? JSON.stringify(s, null, 2) : renderSummary(s));
+  return 0;
+}
