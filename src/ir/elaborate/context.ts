@@ -108,13 +108,13 @@ export class GraphBuilder {
   }
 
   /** Adds a node: infers its type by the op's definition and registers its parameter tensors. */
-  add(op: OpName, name: string, inputs: Cursor[], attrs: Attrs, span: Span, labels: Label[] = []): Cursor {
+  add(op: OpName, name: string, inputs: Cursor[], attrs: Attrs, span: Span, labels: () => Label[] = () => []): Cursor {
     const def = ops[op];
     const inTypes = inputs.map((c) => c.type);
     const t = def.infer(attrs, inTypes);
     if (isInferError(t))
       fail(t.code, t.message, span, {
-        labels: [...labels, ...this.expansionLabels()],
+        labels: [...labels(), ...this.expansionLabels()],
         notes: inputs.length === 1 ? [`the input is ${formatType(inputs[0]!.type)}`] : [],
         ...(t.help ? { help: t.help } : {}),
       });

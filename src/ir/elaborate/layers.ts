@@ -129,7 +129,7 @@ function elabResidual(ctx: Ctx, env: Env, t: Residual, input: Cursor, scope: Nam
   let sum = main;
   for (const op of others) {
     const other = elabOther(ctx, env, op, input, main, scope);
-    sum = ctx.b.add('add', scope.next('add', false), [sum, other], {}, t.span, [
+    sum = ctx.b.add('add', scope.next('add', false), [sum, other], {}, t.span, () => [
       { span: mainOp!.span, message: `this path gives ${formatType(main.type)}` },
       { span: op.span, message: `this gives ${formatType(other.type)}` },
     ]);

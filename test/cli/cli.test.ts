@@ -1,0 +1,107 @@
+/** The commands, through the same main() the binary runs: exit codes, formats, and one-line errors. */
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { main } from '../../src/cli/main.js';
+
+async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const code = await main(argv, { out: (t) => (out += `${t}\n`), err: (t) => (err += `${t}\n`), cwd: process.cwd() });
+  return { code, out, err };
+}
+
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'resdsl-cli-'));
+const bad = path.join(tmp, 'bad.resdsl');
+fs.writeFileSync(bad, 'network t {\n  input image: f32[N, 3, 8, 8]\n  conv3(4, strid = 2)\n  expect params == 1\n}\n');
+
+describe('resdsl check', () => {
+  it('checks the whole examples folder clean: exit 0', async () => {
+    const r = await cli('check', 'examples');
+    expect(r.err).toMatch(/checked 15 files, 1[89] networks: ok/);
+    expect(r.code).toBe(0);
+  });
+
+  it('exit 1 with the rendered diagnostic on stderr', async () => {
+    const r = await cli('check', bad);
+    expect(r.code).toBe(1);
+    expect(r.err).toContain('error[E0104]: conv3 has no argument named strid');
+    expect(r.err).toContain(`${bad}:3:12`);
+    expect(r.err).toContain('  conv3(4, strid = 2)');
+  });
+
+  it('--format json gives every diagnostic with file, line and column', async () => {
+    const r = await cli('check', '--format', 'json', bad, 'examples/resnet18.resdsl');
+    expect(r.code).toBe(1);
+    const j = JSON.parse(r.out);
+    expect(j.files).toBe(2);
+    expect(j.networks).toEqual([{ file: 'examples/resnet18.resdsl', network: 'resnet18', params: 11689512, macs: 1814073344, outputs: ['logits'] }]);
+    expect(j.diagnostics[0]).toMatchObject({ code: 'E0104', file: bad, line: 3, col: 12 });
+  });
+
+  it('--format github prints workflow annotations', async () => {
+    const r = await cli('check', '--format', 'github', bad);
+    expect(r.out.trim()).toMatch(new RegExp(`^::error file=${bad.replace(/[/.]/g, '\\$&')},line=3,col=12,endLine=3,endColumn=21,title=E0104::conv3 has no argument named strid`));
+  });
+
+  it('usage errors exit 2 with one line', async () => {
+    for (const argv of [['check'], ['check', '--format', 'xml', 'examples'], ['check', '--bogus', 'x'], ['frobnicate']]) {
+      const r = await cli(...argv);
+      expect(r.code).toBe(2);
+      expect(r.err.split('\n')[0]).toMatch(/^resdsl: /);
+    }
+  });
+
+  it('a missing file is one line, exit 1', async () => {
+    const r = await cli('check', path.join(tmp, 'nope.resdsl'));
+    expect(r.code).toBe(1);
+    expect(r.err.trim()).toMatch(/^resdsl: cannot read .*nope\.resdsl: no such file or folder$/);
+  });
+});
+
+describe('resdsl summary', () => {
+  it('prints a table with projections marked and exact totals', async () => {
+    const r = await cli('summary', 'examples/resnet18.resdsl');
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('Total params: 11,689,512');
+    expect(r.out).toContain('Total MACs (conv and fc, batch 1): 1,814,073,344');
+    expect(r.out).toMatch(/layer2\.0\.downsample\.0 \(conv\) \*\s+f32\[N, 128, 28, 28\]\s+8,192\s+6,422,528/);
+  });
+
+  it('shows the seed arithmetic: 1,179,648 and 69,632 in the rows of the two blocks', async () => {
+    const r = await cli('summary', 'examples/seed.resdsl', '-n', 'seed_blocks');
+    expect(r.out).toMatch(/two_3x3 \(plain\)\s+f32\[N, 256, 56, 56\]\s+1,179,648/);
+    expect(r.out).toMatch(/bottleneck \(bottleneck\)\s+f32\[N, 256, 56, 56\]\s+69,632/);
+  });
+
+  it('--json has network, params, macs, inputs, outputs and layers', async () => {
+    const r = await cli('summary', 'examples/cifar_resnet20.resdsl', '--json');
+    const j = JSON.parse(r.out);
+    expect(j).toMatchObject({ network: 'cifar_resnet20', params: 269722, macs: 40551040 });
+    expect(j.inputs).toEqual([{ name: 'image', type: 'f32[N, 3, 32, 32]' }]);
+    expect(j.outputs).toEqual([{ name: 'logits', type: 'f32[N, 10]' }]);
+    expect(j.layers.find((l: { name: string }) => l.name === 'layer2.0.downsample.pad')).toMatchObject({ op: 'pad_channels', inserted: true, output: 'f32[N, 32, 16, 16]' });
+  });
+
+  it('asks for -n when a file holds several networks', async () => {
+    const r = await cli('summary', 'examples/seed.resdsl');
+    expect(r.code).toBe(1);
+    expect(r.err).toContain('choose one with -n: ResBlk, seed_blocks, seed_net');
+  });
+});
+
+describe('the binary', () => {
+  it('runs from dist with the same exit codes, and never prints a stack trace', () => {
+    const bin = path.resolve('bin/resdsl.js');
+    const ok = spawnSync(process.execPath, [bin, 'check', 'examples/resnet50.resdsl'], { encoding: 'utf8' });
+    expect(ok.stderr).toContain('checked 1 file, 1 network: ok');
+    expect(ok.status).toBe(0);
+    const fail = spawnSync(process.execPath, [bin, 'check', bad], { encoding: 'utf8' });
+    expect(fail.status).toBe(1);
+    expect(fail.stderr).not.toMatch(/\n\s+at /);
+    const v = spawnSync(process.execPath, [bin, '--version'], { encoding: 'utf8' });
+    expect(v.stdout.trim()).toBe(JSON.parse(fs.readFileSync('package.json', 'utf8')).version);
+  });
+});
