@@ -2,7 +2,7 @@
 import * as path from 'node:path';
 import { renderText } from '../diagnostics/render.js';
 import { compileNetwork } from '../compile.js';
-import { encodeModel } from '../backends/onnx/write.js';
+import { encodeModelParts } from '../backends/onnx/write.js';
 import { defaultOpset, supportedOpsets } from '../backends/onnx/lower.js';
 import { printGraph } from '../ir/print.js';
 import { listPasses } from '../passes/pipeline.js';
@@ -71,20 +71,19 @@ export async function compileCommand(argv: string[], io: Io): Promise<number> {
     return 0;
   }
   const location = `${path.basename(out!)}.data`;
-  const encoded = encodeModel(r.model, {
+  const encoded = encodeModelParts(r.model, {
     ...(values['external-data'] ? { externalData: { location } } : {}),
     autoExternalLocation: location,
   });
   const files: FileToWrite[] = [];
-  if (encoded.externalData && encoded.externalLocation)
-    files.push({ path: path.join(path.dirname(out!), encoded.externalLocation), data: encoded.externalData });
+  if (encoded.external) files.push({ path: path.join(path.dirname(out!), encoded.external.location), data: encoded.external.chunks });
   files.push({ path: out!, data: encoded.model });
   try {
     await writeFilesAtomic(files);
   } catch (e) {
     throw new CliError(`cannot write ${out}: ${(e as Error).message}`);
   }
-  const size = files.reduce((s, f) => s + (f.data as Uint8Array).byteLength, 0);
-  io.err(`wrote ${out} (${r.model.nodes.length} nodes, ${r.model.initializers.length} initializers, ${(size / 2 ** 20).toFixed(1)} MiB${encoded.externalData ? `, weights in ${encoded.externalLocation}` : ''})`);
+  const size = encoded.model.byteLength + (encoded.external?.byteLength ?? 0);
+  io.err(`wrote ${out} (${r.model.nodes.length} nodes, ${r.model.initializers.length} initializers, ${(size / 2 ** 20).toFixed(1)} MiB${encoded.external ? `, weights in ${encoded.external.location}` : ''})`);
   return 0;
 }

@@ -1,0 +1,108 @@
+/**
+ * Atomic file replacement: data goes to a uniquely named temporary file in the target's
+ * directory, is flushed to disk, and is then renamed over the target. A reader sees the old file
+ * or the new one, never a part of either. On failure the temporary file is removed, an existing
+ * target is left as it was, and the error is rethrown (I/O errors are the caller's to report).
+ */
+import { randomBytes } from 'node:crypto';
+import { open, rename, stat, unlink } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+
+export type FileData = Uint8Array | readonly Uint8Array[];
+
+export interface FileToWrite {
+  path: string;
+  data: FileData;
+}
+
+/** The largest piece handed to one write call (Linux writes at most about 2 GiB at once). */
+const MAX_WRITE = 1 << 30;
+
+function tempPathFor(path: string): string {
+  return join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+}
+
+async function writeAll(fh: FileHandle, chunk: Uint8Array): Promise<void> {
+  let done = 0;
+  while (done < chunk.length) {
+    const { bytesWritten } = await fh.write(chunk, done, Math.min(chunk.length - done, MAX_WRITE));
+    done += bytesWritten;
+  }
+}
+
+/** The mode of an existing target, kept for its replacement; undefined when there is none. */
+async function existingMode(path: string): Promise<number | undefined> {
+  try {
+    return (await stat(path)).mode & 0o7777;
+  } catch {
+    return undefined;
+  }
+}
+
+async function removeQuietly(path: string): Promise<void> {
+  try {
+    await unlink(path);
+  } catch {
+    // Already gone, or never created: nothing to clean up.
+  }
+}
+
+/** Writes `data` to a fresh temporary file next to `path`, fsynced; returns its path. */
+async function writeTemp(path: string, data: FileData): Promise<string> {
+  const temp = tempPathFor(path);
+  const mode = await existingMode(path);
+  let fh: FileHandle | undefined;
+  try {
+    fh = await open(temp, 'wx', mode ?? 0o666);
+    if (mode !== undefined) await fh.chmod(mode);
+    const chunks: readonly Uint8Array[] = data instanceof Uint8Array ? [data] : data;
+    for (const chunk of chunks) await writeAll(fh, chunk);
+    await fh.sync();
+    await fh.close();
+    fh = undefined;
+    return temp;
+  } catch (e) {
+    if (fh !== undefined) await fh.close().catch(() => undefined);
+    await removeQuietly(temp);
+    throw e;
+  }
+}
+
+/** Flushes a directory's entries (the renames) to disk where the platform allows it. */
+async function syncDir(dir: string): Promise<void> {
+  let fh: FileHandle | undefined;
+  try {
+    fh = await open(dir, 'r');
+    await fh.sync();
+  } catch {
+    // Not supported everywhere (Windows); the rename itself is still atomic.
+  } finally {
+    await fh?.close().catch(() => undefined);
+  }
+}
+
+/** Replaces (or creates) the file at `path` with `data`, atomically. */
+export async function writeFileAtomic(path: string, data: FileData): Promise<void> {
+  await writeFilesAtomic([{ path, data }]);
+}
+
+/**
+ * Writes several files: all temporary files first, then the renames in the order given. Put the
+ * file that refers to the others last (the model after its external data), so that it never
+ * points at data that is not there yet. If a temporary file cannot be written, no target changes.
+ */
+export async function writeFilesAtomic(files: readonly FileToWrite[]): Promise<void> {
+  const temps: string[] = [];
+  try {
+    for (const f of files) temps.push(await writeTemp(f.path, f.data));
+    for (const [i, f] of files.entries()) {
+      await rename(temps[i] as string, f.path);
+      temps[i] = '';
+    }
+  } catch (e) {
+    for (const t of temps) if (t !== '') await removeQuietly(t);
+    throw e;
+  }
+  for (const dir of new Set(files.map((f) => dirname(f.path)))) await syncDir(dir);
+}
