@@ -6,6 +6,7 @@ import { version } from '../version.js';
 import { checkCommand, checkUsage } from './check.js';
 import { compileCommand, compileUsage } from './compile.js';
 import { CliError, exitCodes, processIo, UsageError, type Io } from './io.js';
+import { runCommand, runUsage } from './run.js';
 import { summaryCommand, summaryUsage } from './summary.js';
 
 const help = `resdsl ${version}: a compiler for residual network specs
@@ -13,12 +14,13 @@ const help = `resdsl ${version}: a compiler for residual network specs
 ${checkUsage}
 ${summaryUsage}
 ${compileUsage}
+${runUsage}
        resdsl --version | --help
 
 Add --debug to any command to see the stack trace of an internal error.`;
 
 type Command = (argv: string[], io: Io) => number | Promise<number>;
-const commands: Record<string, Command> = { check: checkCommand, summary: summaryCommand, compile: compileCommand };
+const commands: Record<string, Command> = { check: checkCommand, summary: summaryCommand, compile: compileCommand, run: runCommand };
 
 export async function main(argv: string[], io: Io): Promise<number> {
   const debug = argv.includes('--debug');

@@ -1,0 +1,111 @@
+/** `resdsl run FILE ...`: run a .resdsl network or an .onnx file in the JS executor or onnxruntime-node, on a .npy or random input. */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { renderText } from '../diagnostics/render.js';
+import { compileNetwork } from '../compile.js';
+import { readNpy, writeNpy } from '../backends/js/npy.js';
+import type { Tensor } from '../backends/js/tensor.js';
+import type { OnnxModel } from '../backends/onnx/model.js';
+import { decodeModel } from '../backends/onnx/read.js';
+import { describeOutput, runModel } from '../backends/run-model.js';
+import { Rng } from '../backends/weights/rng.js';
+import { writeFileAtomic } from '../util/atomic-write.js';
+import { intFlag, oneOf, parse, str } from './args.js';
+import { CliError, UsageError, type Io } from './io.js';
+import { checkOutputPath } from './output-path.js';
+
+export const runUsage = `usage: resdsl run FILE [-n NETWORK] [--input X.npy | --random [--seed N] [--batch B]] [-o Y.npy]
+         [--runtime js|ort] [--threads 1|2] [--weights W.safetensors] [--shortcut A|B|C] [--no-fuse] [--repeat K] [--json]`;
+
+function readFile(file: string, what: string): Uint8Array {
+  try {
+    if (fs.statSync(file).isDirectory()) throw new CliError(`${what} ${file} is a folder`);
+    return fs.readFileSync(file);
+  } catch (e) {
+    if (e instanceof CliError) throw e;
+    throw new CliError(`cannot read ${what} ${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
+  }
+}
+
+function loadModel(file: string, values: Record<string, unknown>, io: Io): OnnxModel | undefined {
+  if (file.endsWith('.onnx')) {
+    const r = decodeModel(readFile(file, 'model'), { baseDir: path.dirname(file) });
+    if (!r.ok) throw new CliError(`error[${r.error.code}]: ${file}: ${r.error.message}`);
+    return r.value;
+  }
+  const network = str(values.network);
+  const weights = str(values.weights);
+  const r = compileNetwork(file, {
+    ...(network !== undefined ? { network } : {}),
+    ...(weights !== undefined ? { weights } : {}),
+    shortcut: oneOf('--shortcut', values.shortcut, ['A', 'B', 'C'] as const, 'B'),
+    seed: intFlag('--seed', values.seed, 0, 0, 2 ** 32 - 1),
+    fuse: !values['no-fuse'],
+  });
+  if (r.ok) return r.model;
+  if (r.diagnostics.length) io.err(renderText(r.diagnostics, r.sources));
+  if (r.message) throw new CliError(r.message);
+  return undefined;
+}
+
+/** The input: a .npy file checked against the model's input type, or seeded normal values. */
+function makeInput(model: OnnxModel, values: Record<string, unknown>): Tensor {
+  const decl = model.inputs[0];
+  if (!decl) throw new CliError('error[E0704]: the model has no input');
+  const want = decl.shape;
+  const inputFile = str(values.input);
+  if (inputFile !== undefined) {
+    const r = readNpy(readFile(inputFile, 'input'));
+    if (!r.ok) throw new CliError(`error[${r.error.code}]: ${inputFile}: ${r.error.message}`);
+    const t = r.value;
+    if (t.dims.length !== want.length || want.some((d, i) => typeof d === 'number' && d !== t.dims[i]))
+      throw new CliError(`error[E0704]: ${inputFile} holds [${t.dims.join(', ')}], but input ${decl.name} is [${want.join(', ')}]`);
+    return t;
+  }
+  const batch = intFlag('--batch', values.batch, 1, 1, 4096);
+  const dims = want.map((d) => (typeof d === 'number' ? d : batch));
+  const data = new Float32Array(dims.reduce((a, b) => a * b, 1));
+  new Rng(intFlag('--seed', values.seed, 0, 0, 2 ** 32 - 1)).fillNormal(data, 0, 1);
+  return { dims, data };
+}
+
+export async function runCommand(argv: string[], io: Io): Promise<number> {
+  const { values, positionals } = parse(argv, {
+    network: { type: 'string', short: 'n' },
+    input: { type: 'string' },
+    random: { type: 'boolean' },
+    seed: { type: 'string' },
+    batch: { type: 'string' },
+    output: { type: 'string', short: 'o' },
+    runtime: { type: 'string' },
+    threads: { type: 'string' },
+    weights: { type: 'string' },
+    shortcut: { type: 'string' },
+    'no-fuse': { type: 'boolean' },
+    repeat: { type: 'string' },
+    json: { type: 'boolean' },
+  });
+  if (positionals.length !== 1) throw new UsageError(`run takes one file\n${runUsage}`);
+  if (values.input !== undefined && values.random) throw new UsageError('give --input or --random, not both');
+  const file = positionals[0]!;
+  const runtime = oneOf('--runtime', values.runtime, ['js', 'ort'] as const, 'js');
+  const threads = intFlag('--threads', values.threads, 1, 1, 2) as 1 | 2;
+  const repeat = intFlag('--repeat', values.repeat, 0, 0, 100_000);
+  const out = str(values.output);
+  if (out !== undefined) checkOutputPath(out, [file, str(values.input), str(values.weights)]);
+  const model = loadModel(file, values, io);
+  if (!model) return 1;
+  const input = makeInput(model, values);
+  const r = await runModel(model, input, { runtime, threads, repeat });
+  if (!r.ok) throw new CliError(r.message);
+  const summaries = r.value.outputs.map((o) => describeOutput(o.name, o.tensor));
+  if (out !== undefined) await writeFileAtomic(out, writeNpy(r.value.outputs[0]!.tensor));
+  if (values.json) {
+    io.out(JSON.stringify({ runtime, threads, outputs: summaries, ...(r.value.medianMs !== undefined ? { median_ms: r.value.medianMs, repeat } : {}) }, null, 2));
+  } else {
+    for (const s of summaries)
+      io.out(`${s.name}: [${s.shape.join(', ')}] min ${s.min.toPrecision(5)} max ${s.max.toPrecision(5)} mean ${s.mean.toPrecision(5)}${s.argmax ? ` argmax ${s.argmax.join(', ')}` : ''}`);
+    if (r.value.medianMs !== undefined) io.out(`median of ${repeat} runs (${runtime}, ${threads} thread${threads === 1 ? '' : 's'}): ${r.value.medianMs.toFixed(2)} ms`);
+  }
+  return 0;
+}
