@@ -5,8 +5,7 @@ import { frontEnd } from '../driver.js';
 import { oneOf, parse } from './args.js';
 import { expandFiles } from './files.js';
 import { UsageError, type Io } from './io.js';
-
-export const checkUsage = 'usage: resdsl check FILES... [--format text|json|github] [--shortcut A|B|C]';
+import { checkUsage } from './usage.js';
 
 export function checkCommand(argv: string[], io: Io): number {
   const { values, positionals } = parse(argv, { format: { type: 'string' }, shortcut: { type: 'string' } });

@@ -9,10 +9,8 @@ import { listPasses } from '../passes/pipeline.js';
 import { writeFilesAtomic, type FileToWrite } from '../util/atomic-write.js';
 import { intFlag, oneOf, parse, str } from './args.js';
 import { CliError, UsageError, type Io } from './io.js';
+import { compileUsage } from './usage.js';
 import { checkOutputPath } from './output-path.js';
-
-export const compileUsage = `usage: resdsl compile FILE [-n NETWORK] -o OUT.onnx [--weights W.safetensors] [--seed N] [--no-fuse]
-         [--shortcut A|B|C] [--opset N] [--external-data] [--emit onnx|ir] [--print-after PASS|all] [--verify] [--passes]`;
 
 export const compileFlags = {
   network: { type: 'string', short: 'n' },

@@ -3,11 +3,8 @@
  * run, 2 usage error, 70 internal error (a compiler bug, reported in one line unless --debug).
  */
 import { version } from '../version.js';
-import { checkCommand, checkUsage } from './check.js';
-import { compileCommand, compileUsage } from './compile.js';
 import { CliError, exitCodes, processIo, UsageError, type Io } from './io.js';
-import { runCommand, runUsage } from './run.js';
-import { summaryCommand, summaryUsage } from './summary.js';
+import { checkUsage, compileUsage, runUsage, summaryUsage } from './usage.js';
 
 const help = `resdsl ${version}: a compiler for residual network specs
 
@@ -20,7 +17,13 @@ ${runUsage}
 Add --debug to any command to see the stack trace of an internal error.`;
 
 type Command = (argv: string[], io: Io) => number | Promise<number>;
-const commands: Record<string, Command> = { check: checkCommand, summary: summaryCommand, compile: compileCommand, run: runCommand };
+/** Each command is loaded on use, so that `check` does not pay for the executor or onnxruntime. */
+const commands: Record<string, () => Promise<Command>> = {
+  check: async () => (await import('./check.js')).checkCommand,
+  summary: async () => (await import('./summary.js')).summaryCommand,
+  compile: async () => (await import('./compile.js')).compileCommand,
+  run: async () => (await import('./run.js')).runCommand,
+};
 
 export async function main(argv: string[], io: Io): Promise<number> {
   const debug = argv.includes('--debug');
@@ -35,9 +38,9 @@ export async function main(argv: string[], io: Io): Promise<number> {
       io.out(version);
       return exitCodes.ok;
     }
-    const command = commands[cmd];
-    if (!command) throw new UsageError(`unknown command ${cmd}; the commands are ${Object.keys(commands).join(', ')}`);
-    return await command(rest, io);
+    const load = commands[cmd];
+    if (!load) throw new UsageError(`unknown command ${cmd}; the commands are ${Object.keys(commands).join(', ')}`);
+    return await (await load())(rest, io);
   } catch (e) {
     if (e instanceof UsageError) {
       io.err(`resdsl: ${e.message}`);

@@ -12,10 +12,8 @@ import { Rng } from '../backends/weights/rng.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { intFlag, oneOf, parse, str } from './args.js';
 import { CliError, UsageError, type Io } from './io.js';
+import { runUsage } from './usage.js';
 import { checkOutputPath } from './output-path.js';
-
-export const runUsage = `usage: resdsl run FILE [-n NETWORK] [--input X.npy | --random [--seed N] [--batch B]] [-o Y.npy]
-         [--runtime js|ort] [--threads 1|2] [--weights W.safetensors] [--shortcut A|B|C] [--no-fuse] [--repeat K] [--json]`;
 
 function readFile(file: string, what: string): Uint8Array {
   try {

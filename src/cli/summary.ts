@@ -4,8 +4,7 @@ import { frontEnd } from '../driver.js';
 import { renderSummary, summarize } from '../backends/summary.js';
 import { oneOf, parse, str } from './args.js';
 import { UsageError, type Io } from './io.js';
-
-export const summaryUsage = 'usage: resdsl summary FILE [-n NETWORK] [--json] [--shortcut A|B|C]';
+import { summaryUsage } from './usage.js';
 
 export function summaryCommand(argv: string[], io: Io): number {
   const { values, positionals } = parse(argv, {
