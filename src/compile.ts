@@ -65,6 +65,7 @@ export function compileNetwork(file: string, opts: CompileOptions = {}): Compile
   const fe = frontEnd(file, {
     single: true,
     shortcut,
+    expectations: false,
     ...(opts.network !== undefined ? { network: opts.network } : {}),
     ...(opts.text !== undefined ? { text: opts.text } : {}),
   });

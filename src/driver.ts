@@ -18,6 +18,8 @@ export interface FrontEndOptions {
   shortcut?: ShortcutPolicy;
   /** The root file's text, when it is not to be read from disk. */
   text?: string;
+  /** Check `expect` lines (default true; `check` is where they matter, summary and compile skip them). */
+  expectations?: boolean;
 }
 
 export interface CheckedNetwork {
@@ -49,7 +51,7 @@ export function frontEnd(file: string, opts: FrontEndOptions = {}): FrontEndResu
     diagnostics.push(...r.diagnostics);
     if (r.diagnostics.length) continue;
     const stats = graphStats(r.graph);
-    diagnostics.push(...checkExpectations(r.graph, stats, net.expects));
+    if (opts.expectations !== false) diagnostics.push(...checkExpectations(r.graph, stats, net.expects));
     networks.push({ name: net.name, elaborated: net.graph, graph: r.graph, stats, net });
   }
   return { networks, diagnostics, sources: prog.sources };

@@ -11,7 +11,7 @@
  * values, with unique names; optionally no unresolved `shortcut`; and nothing dangling: no type
  * for a value that does not exist, no parameter tensor that no node uses.
  */
-import { isInferError, ops } from './ops/index.js';
+import { isInferError, ops, type ParamSpec } from './ops/index.js';
 import { formatType, sameType, type IrGraph, type IrNode, type TensorType } from './types.js';
 
 export interface VerifyOptions {
@@ -22,20 +22,31 @@ export interface VerifyOptions {
 const shape = (s: readonly number[]) => `[${s.join(', ')}]`;
 const product = (s: readonly number[]) => s.reduce((a, b) => a * b, 1);
 
-function checkAttrs(n: IrNode, problems: string[]): void {
+/** Attribute names and kinds; returns false when inference cannot be trusted to run on them. */
+function checkAttrs(n: IrNode, problems: string[]): boolean {
   const defaults = ops[n.op].attrs;
+  let ok = true;
   for (const [k, v] of Object.entries(n.attrs)) {
     if (!(k in defaults)) problems.push(`node ${n.name}: ${n.op} has no attribute ${k}`);
-    else if (typeof v !== typeof defaults[k]) problems.push(`node ${n.name}: attribute ${k} is a ${typeof v}, ${n.op} wants a ${typeof defaults[k]}`);
+    else if (typeof v !== typeof defaults[k]) {
+      problems.push(`node ${n.name}: attribute ${k} is a ${typeof v}, ${n.op} wants a ${typeof defaults[k]}`);
+      ok = false;
+    }
   }
+  return ok;
 }
 
-/** Checks the node's type against its op's inference; returns the input types when all are known. */
-function checkType(g: IrGraph, n: IrNode, problems: string[]): TensorType[] | undefined {
+/**
+ * Checks the node's type against its op's inference from `known` (the inferred types of earlier
+ * values, so that one wrong type is reported once, not again at every user). Records the node's
+ * type in `known`; returns the input types when all are known and inference succeeded.
+ */
+function checkType(g: IrGraph, n: IrNode, known: Map<string, TensorType>, problems: string[]): TensorType[] | undefined {
   const def = ops[n.op];
   const own = g.types.get(n.name);
   if (!own) problems.push(`node ${n.name} has no type`);
-  const ins = n.inputs.map((i) => g.types.get(i));
+  else known.set(n.name, own);
+  const ins = n.inputs.map((i) => known.get(i) ?? g.types.get(i));
   if (ins.some((t) => t === undefined)) return undefined;
   const inTypes = ins as TensorType[];
   let inferred: ReturnType<typeof def.infer>;
@@ -49,28 +60,40 @@ function checkType(g: IrGraph, n: IrNode, problems: string[]): TensorType[] | un
     problems.push(`node ${n.name}: ${n.op} rejects its inputs (${inTypes.map(formatType).join(', ')}): ${inferred.message}`);
     return undefined;
   }
+  known.set(n.name, inferred);
   if (own && !sameType(own, inferred)) problems.push(`node ${n.name} has type ${formatType(own)}, but ${n.op} infers ${formatType(inferred)}`);
   return inTypes;
 }
 
-function checkParams(g: IrGraph, n: IrNode, inTypes: TensorType[], owner: Map<string, string>, problems: string[]): void {
-  const def = ops[n.op];
-  const specs = def.params({ ...def.attrs, ...n.attrs }, inTypes);
-  const roles = new Set(specs.map((s) => s.role));
-  for (const [role, name] of Object.entries(n.params)) {
-    if (roles.has(role)) continue;
-    problems.push(`node ${n.name}: ${n.op} has no parameter ${role}`);
+/** Records which node uses each parameter tensor; a tensor used twice is a problem. */
+function claimParams(n: IrNode, owner: Map<string, string>, problems: string[]): void {
+  const seen = new Set<string>();
+  for (const name of Object.values(n.params)) {
+    const prev = owner.get(name);
+    if (prev !== undefined && prev !== n.name) problems.push(`parameter ${name} is used by both ${prev} and ${n.name}`);
+    else if (seen.has(name)) problems.push(`parameter ${name} is used twice by ${n.name}`);
+    seen.add(name);
     owner.set(name, n.name);
   }
+}
+
+function checkParams(g: IrGraph, n: IrNode, inTypes: TensorType[], problems: string[]): void {
+  const def = ops[n.op];
+  let specs: ParamSpec[];
+  try {
+    specs = def.params({ ...def.attrs, ...n.attrs }, inTypes);
+  } catch (e) {
+    problems.push(`node ${n.name}: ${n.op} parameter shapes failed: ${(e as Error).message}`);
+    return;
+  }
+  const roles = new Set(specs.map((s) => s.role));
+  for (const role of Object.keys(n.params)) if (!roles.has(role)) problems.push(`node ${n.name}: ${n.op} has no parameter ${role}`);
   for (const spec of specs) {
     const name = n.params[spec.role];
     if (name === undefined) {
       problems.push(`node ${n.name}: parameter ${spec.role} is missing`);
       continue;
     }
-    const prev = owner.get(name);
-    if (prev !== undefined) problems.push(`parameter ${name} is used by both ${prev} and ${n.name}`);
-    owner.set(name, n.name);
     const t = g.params.get(name);
     if (!t) {
       problems.push(`node ${n.name}: parameter ${name} is not in the graph's parameters`);
@@ -85,7 +108,14 @@ function checkParams(g: IrGraph, n: IrNode, inTypes: TensorType[], owner: Map<st
   }
 }
 
-function checkNode(g: IrGraph, n: IrNode, defined: Set<string>, owner: Map<string, string>, opts: VerifyOptions, problems: string[]): void {
+interface State {
+  defined: Set<string>;
+  known: Map<string, TensorType>;
+  /** Parameter tensor -> the node using it. */
+  owner: Map<string, string>;
+}
+
+function checkNode(g: IrGraph, n: IrNode, st: State, opts: VerifyOptions, problems: string[]): void {
   const def = ops[n.op];
   if (!def) {
     problems.push(`node ${n.name} has an unknown op ${String(n.op)}`);
@@ -93,16 +123,19 @@ function checkNode(g: IrGraph, n: IrNode, defined: Set<string>, owner: Map<strin
   }
   if (opts.resolved && n.op === 'shortcut') problems.push(`node ${n.name} is an unresolved shortcut`);
   if (n.inputs.length !== def.arity) problems.push(`node ${n.name}: ${n.op} takes ${def.arity} input(s), found ${n.inputs.length}`);
-  for (const i of n.inputs) if (!defined.has(i)) problems.push(`node ${n.name} uses ${i} before it is defined`);
-  checkAttrs(n, problems);
-  const inTypes = checkType(g, n, problems);
-  if (inTypes && inTypes.length === def.arity) checkParams(g, n, inTypes, owner, problems);
+  for (const i of n.inputs) if (!st.defined.has(i)) problems.push(`node ${n.name} uses ${i} before it is defined`);
+  const attrsOk = checkAttrs(n, problems);
+  claimParams(n, st.owner, problems);
+  if (!attrsOk) return;
+  const inTypes = checkType(g, n, st.known, problems);
+  if (inTypes && inTypes.length === def.arity) checkParams(g, n, inTypes, problems);
 }
 
-function checkInputs(g: IrGraph, defined: Set<string>, problems: string[]): void {
+function checkInputs(g: IrGraph, { defined, known }: State, problems: string[]): void {
   for (const i of g.inputs) {
     if (defined.has(i.name)) problems.push(`input ${i.name} is defined twice`);
     defined.add(i.name);
+    known.set(i.name, i.type);
     const t = g.types.get(i.name);
     if (!t) problems.push(`input ${i.name} has no type`);
     else if (!sameType(t, i.type)) problems.push(`input ${i.name} is declared ${formatType(i.type)}, but its recorded type is ${formatType(t)}`);
@@ -127,16 +160,15 @@ function checkDangling(g: IrGraph, defined: Set<string>, owner: Map<string, stri
 /** The problems of a graph, in a deterministic order; empty when it is well-formed. */
 export function verifyGraph(g: IrGraph, opts: VerifyOptions = {}): string[] {
   const problems: string[] = [];
-  const defined = new Set<string>();
-  const owner = new Map<string, string>(); // parameter tensor -> the node using it
-  checkInputs(g, defined, problems);
+  const st: State = { defined: new Set(), known: new Map(), owner: new Map() };
+  checkInputs(g, st, problems);
   for (const n of g.nodes) {
-    checkNode(g, n, defined, owner, opts, problems);
-    if (defined.has(n.name)) problems.push(`value ${n.name} is defined twice`);
-    defined.add(n.name);
+    checkNode(g, n, st, opts, problems);
+    if (st.defined.has(n.name)) problems.push(`value ${n.name} is defined twice`);
+    st.defined.add(n.name);
   }
-  checkOutputs(g, defined, problems);
-  checkDangling(g, defined, owner, problems);
+  checkOutputs(g, st.defined, problems);
+  checkDangling(g, st.defined, st.owner, problems);
   return problems;
 }
 

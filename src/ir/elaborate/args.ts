@@ -48,7 +48,7 @@ function checkKind(what: string, spec: ArgSpec, v: Value, sp: Span): Value {
     (spec.kind === 'bool' && v.kind === 'bool') ||
     (spec.kind === 'policy' && v.kind === 'policy');
   if (!ok) {
-    const want = { int: 'an integer', number: 'a number', bool: 'true or false', policy: 'a shortcut policy A, B or C' }[spec.kind];
+    const want = { int: 'an integer', number: 'a number', bool: 'true or false', policy: 'a shortcut policy A, B, C or auto' }[spec.kind];
     fail('E0107', `argument ${spec.name} of ${what} must be ${want}, found ${describe(v)}`, sp);
   }
   return v;

@@ -164,7 +164,7 @@ function elabShortcut(ctx: Ctx, env: Env, term: CallTerm, label: string | undefi
   let policy = '';
   for (const a of args) {
     if ((a.name !== undefined && a.name !== 'policy') || a.value.kind !== 'policy' || args.length > 1)
-      fail('E0109', 'shortcut takes one argument, the policy A, B or C', a.span, { help: 'write shortcut, shortcut(A), shortcut(B) or shortcut(C)' });
+      fail('E0109', 'shortcut takes one argument, the policy A, B, C or auto', a.span, { help: 'write shortcut, shortcut(A), shortcut(B), shortcut(C) or shortcut(auto)' });
     policy = a.value.v;
   }
   const i = input.type.shape;

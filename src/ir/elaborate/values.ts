@@ -19,7 +19,8 @@ export type Value =
   | { kind: 'float'; v: number }
   | { kind: 'bool'; v: boolean }
   | { kind: 'block'; ref: DeclRef & { decl: BlockDecl | NetworkDecl }; bound: BoundArg[] }
-  | { kind: 'policy'; v: 'A' | 'B' | 'C' };
+  /** A shortcut policy; '' (written `auto`) follows the compile-wide `--shortcut`. */
+  | { kind: 'policy'; v: 'A' | 'B' | 'C' | '' };
 
 export function describe(v: Value): string {
   switch (v.kind) {
@@ -32,7 +33,7 @@ export function describe(v: Value): string {
     case 'block':
       return `the ${v.ref.decl.kind === 'Block' ? 'block' : 'network'} ${v.ref.decl.name.name}`;
     case 'policy':
-      return `the shortcut policy ${v.v}`;
+      return `the shortcut policy ${v.v || 'auto'}`;
   }
 }
 
@@ -62,6 +63,7 @@ export function evalExpr(e: Expr, env: NameLookup, bindArgs: (callee: DeclRef, a
       const d = env.decl(e.name);
       if (d) return { kind: 'block', ref: d, bound: [] };
       if (e.name === 'A' || e.name === 'B' || e.name === 'C') return { kind: 'policy', v: e.name };
+      if (e.name === 'auto') return { kind: 'policy', v: '' };
       return fail('E0101', `unknown name ${e.name}`, e.span);
     }
     case 'Unary': {

@@ -1,0 +1,126 @@
+/**
+ * Conv-BN fusion: folds an inference batch norm into the convolution before it. Per output
+ * channel c, with s = gamma[c] / sqrt(var[c] + eps):
+ *   w'[c, ...] = w[c, ...] * s        b'[c] = beta[c] + (b[c] - mean[c]) * s   (b = 0 without a bias)
+ * computed in float64 and stored in float32. The fused node keeps the conv's name, span and weight
+ * tensor name, gains `bias = true` (tensor `<conv>.bias` when it had none); the bn's users and
+ * outputs read the conv; the bn's tensors leave the graph.
+ *
+ * A pair fuses only when the bn's input is a conv whose output nothing else reads (no other node,
+ * no graph output), and when every tensor of both (conv weight and bias, bn weight, bias,
+ * running_mean, running_var) holds data: without weights (a graph only being checked) the pair is
+ * left as it is, so that the pass never invents values. A bn that does not follow a conv (the
+ * pre-activation `bn; relu; conv`) stays. Applied until nothing changes (a bn after a fused bn
+ * fuses in the next round). Pure: the input graph and its Float32Arrays are never written.
+ */
+import { renameInputs } from '../ir/node.js';
+import { ops } from '../ir/ops/index.js';
+import { num } from '../ir/ops/op.js';
+import type { IrGraph, IrNode, ParamTensor } from '../ir/types.js';
+import type { Pass, PassResult } from './pass.js';
+
+interface Pair {
+  conv: IrNode;
+  bn: IrNode;
+}
+
+function useCounts(g: IrGraph): Map<string, number> {
+  const uses = new Map<string, number>();
+  const bump = (v: string) => uses.set(v, (uses.get(v) ?? 0) + 1);
+  for (const n of g.nodes) n.inputs.forEach(bump);
+  for (const o of g.outputs) bump(o.value);
+  return uses;
+}
+
+function hasData(g: IrGraph, n: IrNode): boolean {
+  return Object.values(n.params).every((p) => g.params.get(p)?.data !== undefined);
+}
+
+/** The fusable pairs of a graph, in node order (matching only; nothing is changed). */
+export function findPairs(g: IrGraph): Pair[] {
+  const byName = new Map(g.nodes.map((n) => [n.name, n]));
+  const uses = useCounts(g);
+  const pairs: Pair[] = [];
+  for (const bn of g.nodes) {
+    if (bn.op !== 'bn') continue;
+    const conv = byName.get(bn.inputs[0]!);
+    if (!conv || conv.op !== 'conv' || uses.get(conv.name) !== 1) continue;
+    if (hasData(g, conv) && hasData(g, bn)) pairs.push({ conv, bn });
+  }
+  return pairs;
+}
+
+function dataOf(g: IrGraph, n: IrNode, role: string): Float32Array {
+  const d = g.params.get(n.params[role]!)?.data;
+  if (!d) throw new Error(`internal: ${n.name}.${role} has no data at fusion`);
+  return d;
+}
+
+/** The fused conv's weight and bias tensors. */
+function foldTensors(g: IrGraph, { conv, bn }: Pair): { weight: ParamTensor; bias: ParamTensor } {
+  const w = dataOf(g, conv, 'weight');
+  const gamma = dataOf(g, bn, 'weight');
+  const beta = dataOf(g, bn, 'bias');
+  const mean = dataOf(g, bn, 'running_mean');
+  const variance = dataOf(g, bn, 'running_var');
+  const b = conv.params.bias !== undefined ? dataOf(g, conv, 'bias') : undefined;
+  const eps = num({ ...ops.bn.attrs, ...bn.attrs }, 'eps');
+  const out = gamma.length;
+  const per = w.length / out;
+  const w2 = new Float32Array(w.length);
+  const b2 = new Float32Array(out);
+  for (let c = 0; c < out; c++) {
+    const s = gamma[c]! / Math.sqrt(variance[c]! + eps);
+    for (let i = c * per; i < (c + 1) * per; i++) w2[i] = w[i]! * s;
+    b2[c] = beta[c]! + ((b ? b[c]! : 0) - mean[c]!) * s;
+  }
+  const oldW = g.params.get(conv.params.weight!)!;
+  const biasName = conv.params.bias ?? `${conv.name}.bias`;
+  const oldB = conv.params.bias !== undefined ? g.params.get(biasName) : undefined;
+  const bias: ParamTensor = oldB
+    ? { ...oldB, data: b2 }
+    : { name: biasName, shape: [out], trainable: true, init: 'conv_bias', ...(oldW.fan ? { fan: oldW.fan } : {}), data: b2 };
+  return { weight: { ...oldW, data: w2 }, bias };
+}
+
+/** One round: fuses the given pairs (disjoint: each conv and each bn is in one pair at most). */
+function fusePairs(g: IrGraph, pairs: readonly Pair[]): IrGraph {
+  const fusedConv = new Map<string, IrNode>();
+  const subst = new Map<string, string>(); // bn -> conv
+  const params = new Map(g.params);
+  const types = new Map(g.types);
+  for (const p of pairs) {
+    const { weight, bias } = foldTensors(g, p);
+    params.set(weight.name, weight);
+    params.set(bias.name, bias);
+    for (const t of Object.values(p.bn.params)) params.delete(t);
+    types.delete(p.bn.name);
+    subst.set(p.bn.name, p.conv.name);
+    fusedConv.set(p.conv.name, { ...p.conv, attrs: { ...p.conv.attrs, bias: true }, params: { ...p.conv.params, bias: bias.name } });
+  }
+  const nodes: IrNode[] = [];
+  for (const n of g.nodes) {
+    if (subst.has(n.name)) continue;
+    nodes.push(renameInputs(fusedConv.get(n.name) ?? n, subst));
+  }
+  const outputs = g.outputs.map((o) => (subst.has(o.value) ? { ...o, value: subst.get(o.value)! } : o));
+  return { ...g, nodes, types, params, outputs };
+}
+
+export function fuseConvBn(g: IrGraph): PassResult {
+  let cur = g;
+  const bns = g.nodes.filter((n) => n.op === 'bn').length;
+  for (let round = 0; round <= bns; round++) {
+    const pairs = findPairs(cur);
+    if (pairs.length === 0) return { graph: cur, diagnostics: [] };
+    cur = fusePairs(cur, pairs);
+  }
+  throw new Error(`internal: conv-bn fusion of ${g.name} did not settle after ${bns + 1} rounds`);
+}
+
+export const fusePass: Pass = {
+  name: 'fuse',
+  description: 'fold each inference batch norm into the conv before it (needs weights; a pair without data is left as it is)',
+  optional: true,
+  run: (g) => fuseConvBn(g),
+};
