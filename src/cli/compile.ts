@@ -75,13 +75,13 @@ export async function compileCommand(argv: string[], io: Io): Promise<number> {
   });
   const files: FileToWrite[] = [];
   if (encoded.external) files.push({ path: path.join(path.dirname(out!), encoded.external.location), data: encoded.external.chunks });
-  files.push({ path: out!, data: encoded.model });
+  files.push({ path: out!, data: encoded.modelChunks });
   try {
     await writeFilesAtomic(files);
   } catch (e) {
     throw new CliError(`cannot write ${out}: ${(e as Error).message}`);
   }
-  const size = encoded.model.byteLength + (encoded.external?.byteLength ?? 0);
+  const size = encoded.modelByteLength + (encoded.external?.byteLength ?? 0);
   io.err(`wrote ${out} (${r.model.nodes.length} nodes, ${r.model.initializers.length} initializers, ${(size / 2 ** 20).toFixed(1)} MiB${encoded.external ? `, weights in ${encoded.external.location}` : ''})`);
   return 0;
 }

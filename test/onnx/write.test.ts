@@ -103,4 +103,4 @@ describe('encodeModel output', () => {
   });
 });
 
-const GOLDEN_SHA256 = 'a93c90c774f2a89f9d088ce361b4777dff6884b86b0348196c89d0957489de1d';
+const GOLDEN_SHA256 = 'e364bdcc2aca5edccfa6de213bcc7f4383427e0daade2abeca44771f6ea3db10';

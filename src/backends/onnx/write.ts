@@ -36,7 +36,9 @@ export interface EncodeOptions {
 }
 
 export interface EncodedParts {
-  model: Uint8Array;
+  /** The .onnx file as chunks (concatenated, they are the file) that view the tensors' own buffers: no copy of the weights. */
+  modelChunks: Uint8Array[];
+  modelByteLength: number;
   /** The external data file, as chunks to write in order (they alias the model's tensors). */
   external?: { location: string; chunks: Uint8Array[]; byteLength: number };
 }
@@ -183,6 +185,67 @@ function checkLocation(location: string): string {
   return location;
 }
 
+/** Protobuf's varint encoding of a non-negative length. */
+function varint(n: number): number[] {
+  const out: number[] = [];
+  while (n >= 0x80) {
+    out.push((n % 0x80) | 0x80);
+    n = Math.floor(n / 0x80);
+  }
+  out.push(n);
+  return out;
+}
+
+/** A length-delimited field: its tag (field number, wire type 2), length, then the parts. */
+function lengthDelimited(field: number, parts: readonly Uint8Array[]): Uint8Array[] {
+  const len = parts.reduce((s, p) => s + p.length, 0);
+  return [Uint8Array.from([(field << 3) | 2, ...varint(len)]), ...parts];
+}
+
+const concat = (parts: readonly Uint8Array[]): Uint8Array => {
+  const out = new Uint8Array(parts.reduce((s, p) => s + p.length, 0));
+  let pos = 0;
+  for (const p of parts) {
+    out.set(p, pos);
+    pos += p.length;
+  }
+  return out;
+};
+
+/**
+ * Encodes the model as a list of chunks whose concatenation is the .onnx file. Inline tensor data
+ * is not copied: each initializer's raw_data chunk is a view of the tensor's own buffer, spliced
+ * in after the rest of its message (protobuf accepts fields in any order: the graph comes last in
+ * the model, the initializers last in the graph, raw_data last in each tensor).
+ */
+function encodeChunks(model: OnnxModel, initializers: pb.ITensorProto[], rawData: (Uint8Array | undefined)[]): Uint8Array[] {
+  const graph: pb.IGraphProto = {
+    node: model.nodes.map(node),
+    name: model.graphName,
+    input: model.inputs.map(valueInfo),
+    output: model.outputs.map(valueInfo),
+    valueInfo: model.valueInfo.map(valueInfo),
+  };
+  const graphParts: Uint8Array[] = [onnx.GraphProto.encode(graph).finish()];
+  initializers.forEach((t, i) => {
+    const raw = rawData[i];
+    const head = onnx.TensorProto.encode(t).finish();
+    graphParts.push(...lengthDelimited(5, raw ? [head, ...lengthDelimited(9, [raw])] : [head]));
+  });
+  const header: pb.IModelProto = {
+    irVersion: checkInt(model.irVersion, 'the IR version'),
+    producerName: model.producerName,
+    producerVersion: model.producerVersion,
+    ...(model.docString ? { docString: model.docString } : {}),
+    opsetImport: [{ domain: '', version: checkInt(model.opsetVersion, 'the opset version') }],
+    metadataProps: Object.entries(model.metadata).sort(byName).map(([key, value]) => ({ key, value })),
+  };
+  const chunks = [onnx.ModelProto.encode(header).finish(), ...lengthDelimited(7, graphParts)];
+  const total = chunks.reduce((s, c) => s + c.length, 0);
+  if (total >= PROTOBUF_LIMIT) throw new Error(`encoded model would have ${total} bytes, over protobuf's limit of 2 GiB`);
+  return chunks;
+}
+
 /** Encodes the model; external data, if any, comes back as chunks of one file. */
 export function encodeModelParts(model: OnnxModel, opts: EncodeOptions = {}): EncodedParts {
   const maxInline = opts.maxInlineBytes ?? DEFAULT_MAX_INLINE_BYTES;
@@ -190,40 +253,23 @@ export function encodeModelParts(model: OnnxModel, opts: EncodeOptions = {}): En
   let location = opts.externalData?.location;
   if (location === undefined && total > maxInline) location = opts.autoExternalLocation ?? 'model.onnx.data';
   let initializer: pb.ITensorProto[];
+  let rawData: (Uint8Array | undefined)[];
   let external: EncodedParts['external'];
   if (location === undefined) {
-    initializer = model.initializers.map(inlineTensor);
+    initializer = model.initializers.map(tensorHeader);
+    rawData = model.initializers.map(tensorBytes);
   } else {
     checkLocation(location);
     const small = model.initializers.reduce((s, t) => s + (t.data.byteLength < EXTERNAL_SIZE_THRESHOLD ? t.data.byteLength : 0), 0);
     const threshold = small > maxInline ? 0 : opts.externalData?.sizeThreshold ?? EXTERNAL_SIZE_THRESHOLD;
     const laid = externalize(model.initializers, location, threshold);
-    initializer = laid.tensors;
+    initializer = laid.tensors.map(({ rawData: _raw, ...head }) => head);
+    rawData = laid.tensors.map((t) => (t.rawData ? (t.rawData as Uint8Array) : undefined));
     external = { location, chunks: laid.chunks, byteLength: laid.byteLength };
   }
-  const proto: pb.IModelProto = {
-    irVersion: checkInt(model.irVersion, 'the IR version'),
-    producerName: model.producerName,
-    producerVersion: model.producerVersion,
-    ...(model.docString ? { docString: model.docString } : {}),
-    graph: {
-      node: model.nodes.map(node),
-      name: model.graphName,
-      initializer,
-      input: model.inputs.map(valueInfo),
-      output: model.outputs.map(valueInfo),
-      valueInfo: model.valueInfo.map(valueInfo),
-    },
-    opsetImport: [{ domain: '', version: checkInt(model.opsetVersion, 'the opset version') }],
-    metadataProps: Object.entries(model.metadata).sort(byName).map(([key, value]) => ({ key, value })),
-  };
-  const writer = onnx.ModelProto.encode(proto);
-  if (writer.len >= PROTOBUF_LIMIT) {
-    throw new Error(`encoded model would have ${writer.len} bytes, over protobuf's limit of 2 GiB`);
-  }
-  const buf = writer.finish();
-  const bytes = new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
-  return external === undefined ? { model: bytes } : { model: bytes, external };
+  const modelChunks = encodeChunks(model, initializer, rawData);
+  const parts: EncodedParts = { modelChunks, modelByteLength: modelChunks.reduce((n, c) => n + c.length, 0) };
+  return external === undefined ? parts : { ...parts, external };
 }
 
 /**
@@ -234,12 +280,7 @@ export function encodeModelParts(model: OnnxModel, opts: EncodeOptions = {}): En
  */
 export function encodeModel(model: OnnxModel, opts: EncodeOptions = {}): Encoded {
   const parts = encodeModelParts(model, opts);
-  if (parts.external === undefined) return { model: parts.model };
-  const data = new Uint8Array(parts.external.byteLength);
-  let pos = 0;
-  for (const c of parts.external.chunks) {
-    data.set(c, pos);
-    pos += c.length;
-  }
-  return { model: parts.model, externalData: data, externalLocation: parts.external.location };
+  const bytes = concat(parts.modelChunks);
+  if (parts.external === undefined) return { model: bytes };
+  return { model: bytes, externalData: concat(parts.external.chunks), externalLocation: parts.external.location };
 }
