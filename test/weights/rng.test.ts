@@ -68,6 +68,29 @@ describe('generator', () => {
   });
 });
 
+describe('fillNormal (ziggurat)', () => {
+  // Abramowitz and Stegun 7.1.26, |error| < 1.5e-7: plenty for a check at 2e6 samples.
+  const erf = (x: number) => {
+    const t = 1 / (1 + 0.3275911 * Math.abs(x));
+    const y = 1 - ((((1.061405429 * t - 1.453152027) * t + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t * Math.exp(-x * x);
+    return x >= 0 ? y : -y;
+  };
+  const cdf = (x: number) => 0.5 * (1 + erf(x / Math.SQRT2));
+
+  it('matches the normal distribution function within 5 standard errors, tails and the layer edges included', () => {
+    const n = 2_000_000;
+    const xs = new Float32Array(n);
+    new Rng(2024).fillNormal(xs, 0, 1);
+    for (const x of [-4, -3.442619855899, -3, -2, -1, -0.3, 0, 0.7, 1.5, 2.5, 3.442619855899, 4]) {
+      let below = 0;
+      for (const v of xs) if (v < x) below++;
+      const p = cdf(x);
+      const se = Math.sqrt((p * (1 - p)) / n) + 1e-7;
+      expect(Math.abs(below / n - p) / se).toBeLessThan(5);
+    }
+  });
+});
+
 describe('tensorRng', () => {
   it('depends on the seed and the name only, not on the order of use', () => {
     const names = ['conv1.weight', 'layer1.0.conv1.weight', 'fc.weight'];

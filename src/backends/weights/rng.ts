@@ -5,11 +5,11 @@
  * which other tensors exist or in which order they are initialized.
  */
 
+import { fn, kn, R, wn } from './ziggurat.js';
+
 const MASK64 = (1n << 64n) - 1n;
 /** 2^-32: maps a uint32 to [0, 1). */
 const INV_2_32 = 1 / 4294967296;
-/** 2^-31: maps an int32 (plus one half) into (-1, 1). */
-const INV_2_31 = 1 / 2147483648;
 
 /** One step of splitmix64's output function (the finalizer of MurmurHash3, Stafford variant 13). */
 export function splitmix64Mix(z: bigint): bigint {
@@ -95,12 +95,36 @@ export class Rng {
     for (let i = 0; i < out.length; i++) out[i] = lo + width * this.nextU32() * INV_2_32;
   }
 
+  /** A uniform sample in (0, 1), never 0, for logarithms. */
+  private openFloat(): number {
+    return (this.nextU32() + 0.5) * INV_2_32;
+  }
+
+  /** The ziggurat's slow path for a first draw (hz, iz) that fell outside its layer's rectangle. */
+  private normalSlow(hz: number, iz: number): number {
+    for (;;) {
+      if (iz === 0) {
+        let x: number;
+        let y: number;
+        do {
+          x = -Math.log(this.openFloat()) / R;
+          y = -Math.log(this.openFloat());
+        } while (y + y < x * x);
+        return hz > 0 ? R + x : -R - x;
+      }
+      const x = hz * wn[iz]!;
+      if (fn[iz]! + this.openFloat() * (fn[iz - 1]! - fn[iz]!) < Math.exp(-0.5 * x * x)) return x;
+      iz = this.nextU32() & 127;
+      hz = this.nextU32() | 0;
+      if (Math.abs(hz) < kn[iz]!) return hz * wn[iz]!;
+    }
+  }
+
   /**
-   * Fills `out` with normal samples of the given mean and standard deviation, by the polar form of
-   * the Box-Muller transform (Marsaglia): a point (x, y) uniform in the square (-1, 1)^2 is kept if
-   * s = x^2 + y^2 < 1 and gives the two samples x f and y f with f = sqrt(-2 ln s / s). It needs
-   * no sine or cosine, and keeping the state in locals makes the loop several times faster than
-   * calling nextU32 per uniform.
+   * Fills `out` with normal samples of the given mean and standard deviation, by the ziggurat
+   * method (see ziggurat.ts). One 32-bit output makes a sample on the fast path: its top 7 bits
+   * choose the layer and its low 25 bits (signed) the value, so the two never share bits. The
+   * generator's state stays in locals on the fast path.
    */
   fillNormal(out: Float32Array, mean: number, std: number): void {
     let s0 = this.s0;
@@ -108,32 +132,30 @@ export class Rng {
     let s2 = this.s2;
     let s3 = this.s3;
     const n = out.length;
-    let i = 0;
-    while (i < n) {
-      // Two signed 32-bit outputs, mapped symmetrically into (-1, 1).
+    for (let i = 0; i < n; i++) {
       const a = Math.imul(rotl(Math.imul(s1, 5), 7), 9);
-      let t = s1 << 9;
+      const t = s1 << 9;
       s2 ^= s0;
       s3 ^= s1;
       s1 ^= s2;
       s0 ^= s3;
       s2 ^= t;
       s3 = (s3 << 11) | (s3 >>> 21);
-      const b = Math.imul(rotl(Math.imul(s1, 5), 7), 9);
-      t = s1 << 9;
-      s2 ^= s0;
-      s3 ^= s1;
-      s1 ^= s2;
-      s0 ^= s3;
-      s2 ^= t;
-      s3 = (s3 << 11) | (s3 >>> 21);
-      const x = (a + 0.5) * INV_2_31;
-      const y = (b + 0.5) * INV_2_31;
-      const s = x * x + y * y;
-      if (s >= 1) continue;
-      const f = std * Math.sqrt((-2 * Math.log(s)) / s);
-      out[i++] = mean + x * f;
-      if (i < n) out[i++] = mean + y * f;
+      const iz = a >>> 25;
+      const h = (a << 7) >> 7; // low 25 bits, signed: the value in units of 2^-24 of the layer's width
+      if (Math.abs(h) < kn25[iz]!) {
+        out[i] = mean + std * h * wn25[iz]!;
+        continue;
+      }
+      this.s0 = s0;
+      this.s1 = s1;
+      this.s2 = s2;
+      this.s3 = s3;
+      out[i] = mean + std * this.normalSlow(h * 128, iz);
+      s0 = this.s0;
+      s1 = this.s1;
+      s2 = this.s2;
+      s3 = this.s3;
     }
     this.s0 = s0;
     this.s1 = s1;
@@ -141,6 +163,10 @@ export class Rng {
     this.s3 = s3;
   }
 }
+
+/** The ziggurat's tables rescaled for 25-bit signed values (a 32-bit value is 128 times one). */
+const kn25 = Float64Array.from(kn, (k) => k / 128);
+const wn25 = Float64Array.from(wn, (w) => w * 128);
 
 /**
  * The generator for one tensor: its seed mixes the user's `seed` with the 64-bit FNV-1a hash of
