@@ -1,0 +1,393 @@
+/**
+ * CST -> AST. Reads chevrotain's concrete syntax tree (children keyed by rule, token or label
+ * name) and builds the tagged-union AST of ast.ts with a span on every node. After error
+ * recovery the CST may be partial: a node missing something it needs is skipped (statements,
+ * arguments) or filled with a placeholder, never a thrown exception. The few syntax checks the
+ * grammar leaves to this step (`use` paths, `expect params|macs`, expression depth) report E0002
+ * and E0402 into the list it returns.
+ */
+import type { CstElement, CstNode, IToken } from 'chevrotain';
+import type * as A from './ast.js';
+import { span, type Span } from '../diagnostics/span.js';
+import { error, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { limits } from '../limits.js';
+
+/** Deepest expression tree (operators chained or nested), so that recursive consumers stay safe. */
+export const maxExprDepth = 4 * limits.maxNesting;
+
+type Expr = A.Expr;
+
+function isToken(el: CstElement): el is IToken {
+  return 'tokenType' in el;
+}
+
+function nodes(n: CstNode | undefined, key: string): CstNode[] {
+  const els = n?.children[key] ?? [];
+  return els.filter((e): e is CstNode => !isToken(e));
+}
+
+/** The tokens under `key` that are really in the source (not inserted by error recovery). */
+function toks(n: CstNode | undefined, key: string): IToken[] {
+  const els = n?.children[key] ?? [];
+  return els.filter((e): e is IToken => isToken(e) && Number.isFinite(e.startOffset) && e.isInsertedInRecovery !== true);
+}
+
+const node = (n: CstNode | undefined, key: string): CstNode | undefined => nodes(n, key)[0];
+const tok = (n: CstNode | undefined, key: string): IToken | undefined => toks(n, key)[0];
+
+function unescape(image: string): string {
+  const closed = image.length >= 2 && image.endsWith('"') && !/(^|[^\\])(\\\\)*\\"$/.test(image);
+  const inner = image.slice(1, closed ? -1 : undefined);
+  return inner.replace(/\\(.)/g, (_, c: string) => (c === 'n' ? '\n' : c === 't' ? '\t' : c));
+}
+
+class Builder {
+  readonly diagnostics: Diagnostic[] = [];
+  private readonly depth = new WeakMap<Expr, number>();
+
+  constructor(private readonly file: string, private readonly length: number) {}
+
+  private sp = (start: number, end: number): Span => span(this.file, start, end);
+  private tokSpan = (t: IToken): Span => this.sp(t.startOffset, t.startOffset + t.image.length);
+
+  /** The span of a CST node: its location if known, else the extent of its real tokens. */
+  private nodeSpan(n: CstNode): Span {
+    const loc = n.location;
+    if (loc !== undefined && Number.isFinite(loc.startOffset) && Number.isFinite(loc.endOffset ?? NaN)) {
+      return this.sp(loc.startOffset, (loc.endOffset ?? loc.startOffset) + 1);
+    }
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (const els of Object.values(n.children)) {
+      for (const el of els) {
+        const s = isToken(el)
+          ? Number.isFinite(el.startOffset) ? this.tokSpan(el) : undefined
+          : this.nodeSpan(el);
+        if (s !== undefined && s.end > s.start) {
+          lo = Math.min(lo, s.start);
+          hi = Math.max(hi, s.end);
+        }
+      }
+    }
+    return lo <= hi ? this.sp(lo, hi) : this.sp(this.length, this.length);
+  }
+
+  private join = (a: Span, b: Span): Span => this.sp(Math.min(a.start, b.start), Math.max(a.end, b.end));
+
+  private ident(t: IToken | undefined): A.Ident | undefined {
+    return t === undefined ? undefined : { kind: 'Ident', name: t.image, span: this.tokSpan(t) };
+  }
+
+  fileAst(cst: CstNode): A.FileAst {
+    const items: A.Item[] = [];
+    for (const it of nodes(cst, 'item')) {
+      const u = node(it, 'use');
+      const b = node(it, 'block');
+      const n = node(it, 'network');
+      const item = u ? this.use(u) : b ? this.block(b) : n ? this.network(n) : undefined;
+      if (item !== undefined) items.push(item);
+    }
+    return { kind: 'File', span: this.sp(0, this.length), items };
+  }
+
+  private use(n: CstNode): A.UseDecl | undefined {
+    const str = tok(n, 'StringLit');
+    if (str !== undefined) {
+      return { kind: 'Use', span: this.nodeSpan(n), path: unescape(str.image), isStd: false, pathSpan: this.tokSpan(str) };
+    }
+    const mp = node(n, 'modpath');
+    if (mp === undefined) return undefined;
+    const segs = toks(mp, 'Ident');
+    const first = segs[0];
+    if (first === undefined || mp.recoveredNode === true) return undefined;
+    const pathSpan = this.nodeSpan(mp);
+    if (first.image !== 'std') {
+      this.diagnostics.push(error('E0002', `expected a quoted file path or a \`std/\` module path, found \`${first.image}\``,
+        this.tokSpan(first), { help: 'a file is named in quotes: use "./blocks.resdsl"' }));
+      return undefined;
+    }
+    if (segs.length < 2) {
+      this.diagnostics.push(error('E0002', 'expected a module name after `std/`', pathSpan,
+        { help: 'the standard library is used by module: use std/resnet' }));
+      return undefined;
+    }
+    const path = segs.slice(1).map((t) => t.image).join('/');
+    return { kind: 'Use', span: this.nodeSpan(n), path, isStd: true, pathSpan };
+  }
+
+  private block(n: CstNode): A.BlockDecl | undefined {
+    const name = this.ident(tok(n, 'Ident'));
+    if (name === undefined) return undefined;
+    const bb = node(n, 'blockBody');
+    const bodyNode = node(bb, 'body');
+    const layerNode = node(bb, 'layer');
+    const layer = layerNode ? this.layer(layerNode) : undefined;
+    const body = bodyNode ? this.body(bodyNode) : layer ? [layer] : [];
+    return { kind: 'Block', span: this.nodeSpan(n), name, params: this.paramList(node(n, 'paramList')), body };
+  }
+
+  private network(n: CstNode): A.NetworkDecl | undefined {
+    const name = this.ident(tok(n, 'Ident'));
+    if (name === undefined) return undefined;
+    const callNode = node(n, 'call');
+    const bodyNode = node(n, 'body');
+    const base = callNode ? this.callExpr(callNode) : undefined;
+    const net: A.NetworkDecl = {
+      kind: 'Network', span: this.nodeSpan(n), name, params: this.paramList(node(n, 'paramList')),
+      body: bodyNode ? this.body(bodyNode) : [],
+    };
+    if (base !== undefined) net.base = base;
+    return net;
+  }
+
+  private paramList(n: CstNode | undefined): A.Param[] {
+    const out: A.Param[] = [];
+    for (const p of nodes(n, 'param')) {
+      const name = this.ident(tok(p, 'Ident'));
+      if (name === undefined) continue;
+      const param: A.Param = { kind: 'Param', span: this.nodeSpan(p), name };
+      const e = node(p, 'expr');
+      if (e !== undefined) param.default = this.expr(e);
+      out.push(param);
+    }
+    return out;
+  }
+
+  private body(n: CstNode): A.Stmt[] {
+    const out: A.Stmt[] = [];
+    for (const s of nodes(n, 'stmt')) {
+      const st = this.stmt(s);
+      if (st !== undefined) out.push(st);
+    }
+    return out;
+  }
+
+  private stmt(n: CstNode): A.Stmt | undefined {
+    const [i, o, e, l] = ['inputStmt', 'outputStmt', 'expectStmt', 'layer'].map((k) => node(n, k));
+    return i ? this.input(i) : o ? this.output(o) : e ? this.expect(e) : l ? this.layer(l) : undefined;
+  }
+
+  private input(n: CstNode): A.InputStmt | undefined {
+    const name = this.ident(tok(n, 'Ident'));
+    const type = this.type(node(n, 'type'));
+    if (name === undefined || type === undefined) return undefined;
+    return { kind: 'Input', span: this.nodeSpan(n), name, type };
+  }
+
+  private output(n: CstNode): A.OutputStmt | undefined {
+    const name = this.ident(tok(n, 'name'));
+    if (name === undefined) return undefined;
+    const out: A.OutputStmt = { kind: 'Output', span: this.nodeSpan(n), name };
+    const source = this.ident(tok(n, 'source'));
+    if (source !== undefined) out.source = source;
+    return out;
+  }
+
+  private expect(n: CstNode): A.ExpectStmt | undefined {
+    const sp = this.nodeSpan(n);
+    const out = tok(n, 'Output');
+    if (out !== undefined) {
+      const type = this.type(node(n, 'type'));
+      if (type === undefined) return undefined;
+      const name = this.ident(tok(n, 'name'));
+      return name !== undefined
+        ? { kind: 'Expect', span: sp, what: 'output', whatSpan: this.tokSpan(out), output: name, type }
+        : { kind: 'Expect', span: sp, what: 'output', whatSpan: this.tokSpan(out), type };
+    }
+    const what = tok(n, 'what');
+    const e = node(n, 'expr');
+    if (what === undefined) return undefined;
+    if (what.image !== 'params' && what.image !== 'macs') {
+      this.diagnostics.push(error('E0002', `expected \`params\`, \`macs\` or \`output\` after \`expect\`, found \`${what.image}\``,
+        this.tokSpan(what)));
+      return undefined;
+    }
+    if (e === undefined) return undefined;
+    return { kind: 'Expect', span: sp, what: what.image, whatSpan: this.tokSpan(what), value: this.expr(e) };
+  }
+
+  private layer(n: CstNode): A.LayerStmt | undefined {
+    const term = this.residual(node(n, 'residual'));
+    if (term === undefined) return undefined;
+    const label = this.ident(tok(n, 'label'));
+    const sp = label ? this.join(label.span, term.span) : term.span;
+    return label ? { kind: 'Layer', span: sp, label, term } : { kind: 'Layer', span: sp, term };
+  }
+
+  private residual(n: CstNode | undefined): A.Term | undefined {
+    const reps = nodes(n, 'repeat');
+    const labels = toks(n, 'label');
+    const operands: A.ResidualOperand[] = [];
+    for (const r of reps) {
+      const term = this.repeat(r);
+      if (term === undefined) continue;
+      const start = term.span.start;
+      const prev = operands.length > 0 ? operands[operands.length - 1]!.span.end : -1;
+      const lt = operands.length > 0 ? labels.find((t) => t.startOffset > prev && t.startOffset < start) : undefined;
+      const label = this.ident(lt);
+      const sp = label ? this.join(label.span, term.span) : term.span;
+      operands.push(label ? { kind: 'Operand', span: sp, label, term } : { kind: 'Operand', span: sp, term });
+    }
+    const first = operands[0];
+    if (first === undefined) return undefined;
+    if (operands.length === 1 && first.label === undefined) return first.term;
+    return { kind: 'Residual', span: this.join(first.span, operands[operands.length - 1]!.span), operands };
+  }
+
+  private repeat(n: CstNode): A.Repeat | A.Path | A.CallTerm | undefined {
+    const p = node(n, 'primary');
+    const pathNode = node(p, 'path');
+    const callNode = node(p, 'call');
+    const body = pathNode ? this.path(pathNode) : callNode ? this.call(callNode) : undefined;
+    const countNode = node(n, 'count');
+    if (body === undefined || countNode === undefined) return body;
+    const count = this.count(countNode);
+    if (count === undefined) return body;
+    const rep: A.Repeat = { kind: 'Repeat', span: this.join(body.span, this.nodeSpan(n)), body, count };
+    const withTok = tok(n, 'With');
+    const argList = node(n, 'argList');
+    if (withTok !== undefined && argList !== undefined) {
+      rep.first = { span: this.join(this.tokSpan(withTok), this.nodeSpan(argList)), args: this.args(argList) };
+    }
+    return rep;
+  }
+
+  private count(n: CstNode): Expr | undefined {
+    const i = tok(n, 'IntLit');
+    if (i !== undefined) return this.int(i);
+    const id = tok(n, 'Ident');
+    if (id !== undefined) return { kind: 'Name', span: this.tokSpan(id), name: id.image };
+    const e = node(n, 'expr');
+    return e !== undefined ? { ...this.expr(e), span: this.nodeSpan(n) } : undefined;
+  }
+
+  private path(n: CstNode): A.Path {
+    const items: A.LayerStmt[] = [];
+    for (const l of nodes(n, 'layer')) {
+      const item = this.layer(l);
+      if (item !== undefined) items.push(item);
+    }
+    return { kind: 'Path', span: this.nodeSpan(n), items };
+  }
+
+  private call(n: CstNode): A.CallTerm | undefined {
+    const callee = this.ident(tok(n, 'Ident'));
+    if (callee === undefined) return undefined;
+    const al = node(n, 'argList');
+    return { kind: 'Call', span: this.nodeSpan(n), callee, args: al ? this.args(al) : null };
+  }
+
+  private callExpr(n: CstNode): A.CallExpr | undefined {
+    const c = this.call(n);
+    return c && { kind: 'CallExpr', span: c.span, callee: c.callee, args: c.args ?? [] };
+  }
+
+  private args(n: CstNode): A.Arg[] {
+    const out: A.Arg[] = [];
+    for (const a of nodes(n, 'arg')) {
+      const e = node(a, 'expr');
+      if (e === undefined) continue;
+      const arg: A.Arg = { kind: 'Arg', span: this.nodeSpan(a), value: this.expr(e) };
+      const name = tok(a, 'Eq') !== undefined ? this.ident(tok(a, 'Ident')) : undefined;
+      if (name !== undefined) arg.name = name;
+      out.push(arg);
+    }
+    return out;
+  }
+
+  private type(n: CstNode | undefined): A.TypeExpr | undefined {
+    const dtype = this.ident(tok(n, 'Ident'));
+    if (n === undefined || dtype === undefined) return undefined;
+    return { kind: 'Type', span: this.nodeSpan(n), dtype, dims: nodes(n, 'expr').map((e) => this.expr(e)) };
+  }
+
+  // Expressions. Operators are folded to the left; a tree deeper than maxExprDepth is reported
+  // once and replaced by a placeholder.
+
+  private expr(n: CstNode): Expr {
+    return this.chain(n, 'term', ['Plus', 'Minus'], (t) => this.term(t));
+  }
+
+  private term(n: CstNode): Expr {
+    return this.chain(n, 'unary', ['Star', 'Slash', 'Percent'], (u) => this.unary(u));
+  }
+
+  private chain(n: CstNode, sub: string, opKeys: string[], build: (c: CstNode) => Expr): Expr {
+    const operands = nodes(n, sub).map(build);
+    const ops = opKeys.flatMap((k) => toks(n, k)).sort((a, b) => a.startOffset - b.startOffset);
+    let acc = operands[0];
+    if (acc === undefined) return this.placeholder(this.nodeSpan(n));
+    for (let i = 1; i < operands.length; i++) {
+      const right = operands[i]!;
+      const op = (ops[i - 1]?.image ?? '+') as A.Binary['op'];
+      const d = Math.max(this.depthOf(acc), this.depthOf(right)) + 1;
+      acc = { kind: 'Binary', span: this.join(acc.span, right.span), op, left: acc, right };
+      this.depth.set(acc, d);
+      if (d > maxExprDepth) return this.tooDeep(acc.span);
+    }
+    return acc;
+  }
+
+  private depthOf = (e: Expr): number => this.depth.get(e) ?? 1;
+
+  private tooDeep(sp: Span): Expr {
+    this.diagnostics.push(error('E0402', `expression nests too deeply (more than ${maxExprDepth} operators deep)`, sp,
+      { help: 'split the computation into block parameters with defaults' }));
+    const p = this.placeholder(sp);
+    this.depth.set(p, 1);
+    return p;
+  }
+
+  private placeholder = (sp: Span): A.IntLit => ({ kind: 'Int', span: sp, value: 0, exact: true });
+
+  private unary(n: CstNode): Expr {
+    const a = node(n, 'atom');
+    const operand = a !== undefined ? this.atom(a) : this.placeholder(this.nodeSpan(n));
+    const minus = tok(n, 'Minus');
+    if (minus === undefined) return operand;
+    const u: A.Unary = { kind: 'Unary', span: this.join(this.tokSpan(minus), operand.span), op: '-', operand };
+    this.depth.set(u, this.depthOf(operand) + 1);
+    return u;
+  }
+
+  private atom(n: CstNode): Expr {
+    const i = tok(n, 'IntLit');
+    if (i !== undefined) return this.int(i);
+    const f = tok(n, 'FloatLit');
+    if (f !== undefined) return { kind: 'Float', span: this.tokSpan(f), value: Number(f.image.replace(/_/g, '')) };
+    const t = tok(n, 'True') ?? tok(n, 'False');
+    if (t !== undefined) return { kind: 'Bool', span: this.tokSpan(t), value: t.image === 'true' };
+    const id = tok(n, 'Ident');
+    const al = node(n, 'argList');
+    if (id !== undefined && al !== undefined) {
+      const args = this.args(al);
+      const c: A.CallExpr = { kind: 'CallExpr', span: this.nodeSpan(n), callee: this.ident(id)!, args };
+      const d = 1 + Math.max(0, ...args.map((a) => this.depthOf(a.value)));
+      if (d > maxExprDepth) return this.tooDeep(c.span);
+      this.depth.set(c, d);
+      return c;
+    }
+    if (id !== undefined) return { kind: 'Name', span: this.tokSpan(id), name: id.image };
+    const e = node(n, 'expr');
+    if (e === undefined) return this.placeholder(this.nodeSpan(n));
+    const inner = this.expr(e);
+    const wrapped = { ...inner, span: this.nodeSpan(n) };
+    this.depth.set(wrapped, this.depthOf(inner));
+    return wrapped;
+  }
+
+  private int(t: IToken): A.IntLit {
+    const digits = t.image.replace(/_/g, '');
+    const sp = this.tokSpan(t);
+    if (!/^[0-9]+$/.test(digits)) return this.placeholder(sp); // a malformed number, already reported
+    const exact = BigInt(digits) <= BigInt(Number.MAX_SAFE_INTEGER);
+    return { kind: 'Int', span: sp, value: Number(digits), exact };
+  }
+}
+
+/** Build the AST of one file from the CST of its `file` rule. */
+export function cstToAst(cst: CstNode, file: string, length: number): { ast: A.FileAst; diagnostics: Diagnostic[] } {
+  const b = new Builder(file, length);
+  const ast = b.fileAst(cst);
+  return { ast, diagnostics: b.diagnostics };
+}

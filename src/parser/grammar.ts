@@ -1,0 +1,389 @@
+/**
+ * The resdsl grammar as one chevrotain CstParser (a singleton, reused for every file). Rule names
+ * are the rule names of grammar/resdsl.ebnf, which a test checks. The parser only builds a CST;
+ * cst-to-ast.ts gives it meaning. Error messages come from the provider below: one lowercase
+ * sentence naming what was expected and what was found.
+ */
+import type { CstParser as CstParserInstance, IParserErrorMessageProvider, IToken, TokenType } from 'chevrotain';
+import { CstParser, EOF, tokenMatcher } from './chevrotain.js';
+import * as T from './tokens.js';
+
+const nouns: ReadonlyMap<TokenType, string> = new Map([
+  [T.Ident, 'a name'], [T.IntLit, 'an integer'], [T.FloatLit, 'a number'],
+  [T.StringLit, 'a string'], [EOF, 'the end of the file'],
+]);
+
+/** How an expected token type is named in a message: `>`, `block`, a name. */
+function describeExpected(t: TokenType): string {
+  const s = T.spellingOf(t);
+  return s !== undefined ? `\`${s}\`` : (nouns.get(t) ?? t.name);
+}
+
+/** How a found token is named in a message: `;`, `relu`, a string, the end of the file. */
+function describeFound(tok: IToken | undefined): string {
+  if (tok === undefined || tok.tokenType === EOF) return 'the end of the file';
+  if (tok.tokenType === T.StringLit || tok.tokenType === T.BadString) return 'a string';
+  const img = tok.image;
+  if (img.length > 24) return tok.tokenType === T.Ident ? 'a long name' : 'a long number';
+  return `\`${img}\``;
+}
+
+/** What a closing bracket closes, by the rule that consumes it. */
+const closes: Record<string, string> = {
+  path: 'path', paramList: 'parameter list', argList: 'argument list', body: 'body',
+  type: 'shape', count: 'parenthesis', atom: 'parenthesis',
+};
+
+/** What is expected where none of a rule's alternatives fits. */
+const altNouns: Record<string, string> = {
+  item: '`use`, `block` or `network`',
+  use: 'a quoted file path or a `std/` module path',
+  blockBody: 'a block body (`{`, `=` or a layer)',
+  network: '`=` or `{` after the network name',
+  expectStmt: '`params`, `macs` or `output`',
+  count: 'a repetition count',
+  primary: 'a layer',
+  atom: 'an expression',
+};
+
+function listOf(items: string[]): string {
+  const u = [...new Set(items)];
+  if (u.length <= 1) return u[0] ?? 'something else';
+  return `${u.slice(0, -1).join(', ')} or ${u[u.length - 1]}`;
+}
+
+const messages: IParserErrorMessageProvider = {
+  buildMismatchTokenMessage({ expected, actual, ruleName }) {
+    const found = describeFound(actual);
+    if (expected === EOF && ruleName === 'file') return `expected ${altNouns.item}, found ${found}`;
+    const what = [...T.openers.values()].includes(expected) ? closes[ruleName] : undefined;
+    const purpose = what !== undefined ? ` to close the ${what}` : '';
+    return `expected ${describeExpected(expected)}${purpose}, found ${found}`;
+  },
+  buildNotAllInputParsedMessage({ firstRedundant }) {
+    return `expected ${altNouns.item}, found ${describeFound(firstRedundant)}`;
+  },
+  buildNoViableAltMessage({ expectedPathsPerAlt, actual, ruleName }) {
+    const noun = altNouns[ruleName];
+    const firsts = expectedPathsPerAlt.flatMap((alt) => alt.map((p) => p[0]));
+    const expected = noun ?? listOf(firsts.filter((t) => t !== undefined).map(describeExpected));
+    return `expected ${expected}, found ${describeFound(actual[0])}`;
+  },
+  buildEarlyExitMessage({ expectedIterationPaths, actual, ruleName }) {
+    const firsts = expectedIterationPaths.map((p) => p[0]).filter((t) => t !== undefined);
+    const expected = altNouns[ruleName] ?? listOf(firsts.map(describeExpected));
+    return `expected ${expected}, found ${describeFound(actual[0])}`;
+  },
+};
+
+/** Chevrotain internals overridden below (stable since v4, not in its type declarations). */
+interface Internals {
+  canRecoverWithSingleTokenInsertion(this: CstParserInstance, expected: TokenType, follows: TokenType[]): boolean;
+  SAVE_ERROR(this: CstParserInstance, error: Error): Error;
+  moveToTerminatedState?(this: CstParserInstance): void;
+}
+const base = CstParser.prototype as unknown as Internals;
+
+/**
+ * After this many syntax errors the parser gives up (it jumps to the end of the input): each error
+ * costs chevrotain about 0.2 ms of recovery, and a file of junk could otherwise take minutes.
+ */
+export const maxParseErrors = 1000;
+
+class ResdslParser extends CstParser {
+  constructor() {
+    super(T.allTokens, {
+      recoveryEnabled: true,
+      nodeLocationTracking: 'onlyOffset',
+      maxLookahead: 2,
+      errorMessageProvider: messages,
+    });
+    this.performSelfAnalysis();
+  }
+
+  /**
+   * Where both single-token repairs work, prefer deleting a stray token to inserting the expected
+   * one: in `(in out) <...>`, drop `out` rather than read `out` as the block body. Chevrotain tries
+   * insertion first; this overrides its (undocumented, stable since v4) insertion check.
+   */
+  canRecoverWithSingleTokenInsertion(expected: TokenType, follows: TokenType[]): boolean {
+    const deletionFits = tokenMatcher(this.LA(2), expected) && follows.some((f) => tokenMatcher(this.LA(3), f));
+    return !deletionFits && base.canRecoverWithSingleTokenInsertion.call(this, expected, follows);
+  }
+
+  private errorCount = 0;
+  /** True when the last parse stopped early at maxParseErrors. */
+  abandoned = false;
+
+  override reset(): void {
+    super.reset();
+    this.errorCount = 0;
+    this.abandoned = false;
+  }
+
+  SAVE_ERROR(error: Error): Error {
+    const saved = base.SAVE_ERROR.call(this, error);
+    if (++this.errorCount >= maxParseErrors && !this.abandoned) {
+      this.abandoned = true;
+      base.moveToTerminatedState?.call(this);
+    }
+    return saved;
+  }
+
+  file = this.RULE('file', () => {
+    this.MANY(() => this.SUBRULE(this.item));
+  });
+
+  item = this.RULE('item', () => {
+    this.OR([
+      { ALT: () => this.SUBRULE(this.use) },
+      { ALT: () => this.SUBRULE(this.block) },
+      { ALT: () => this.SUBRULE(this.network) },
+    ]);
+  });
+
+  use = this.RULE('use', () => {
+    this.CONSUME(T.Use);
+    this.OR([{ ALT: () => this.CONSUME(T.StringLit) }, { ALT: () => this.SUBRULE(this.modpath) }]);
+  });
+
+  modpath = this.RULE('modpath', () => {
+    this.CONSUME(T.Ident);
+    this.MANY(() => {
+      this.CONSUME(T.Slash);
+      this.CONSUME2(T.Ident);
+    });
+  });
+
+  block = this.RULE('block', () => {
+    this.CONSUME(T.Block);
+    this.CONSUME(T.Ident);
+    this.SUBRULE(this.paramList);
+    this.SUBRULE(this.blockBody);
+  });
+
+  blockBody = this.RULE('blockBody', () => {
+    this.OR([
+      { ALT: () => this.SUBRULE(this.body) },
+      { ALT: () => { this.CONSUME(T.Eq); this.SUBRULE(this.layer); } },
+      { ALT: () => this.SUBRULE2(this.layer) },
+    ]);
+  });
+
+  network = this.RULE('network', () => {
+    this.CONSUME(T.Network);
+    this.CONSUME(T.Ident);
+    this.OPTION(() => this.SUBRULE(this.paramList));
+    this.OR([
+      { ALT: () => { this.CONSUME(T.Eq); this.SUBRULE(this.call); this.OPTION2(() => this.SUBRULE(this.body)); } },
+      { ALT: () => this.SUBRULE2(this.body) },
+    ]);
+  });
+
+  body = this.RULE('body', () => {
+    this.CONSUME(T.LBrace);
+    this.MANY(() => {
+      this.SUBRULE(this.stmt);
+      this.OPTION(() => this.CONSUME(T.Semi));
+    });
+    this.CONSUME(T.RBrace);
+  });
+
+  paramList = this.RULE('paramList', () => {
+    this.CONSUME(T.LParen);
+    this.OPTION(() => {
+      this.SUBRULE(this.param);
+      this.MANY(() => {
+        this.CONSUME(T.Comma);
+        this.SUBRULE2(this.param);
+      });
+      this.OPTION2(() => this.CONSUME2(T.Comma));
+    });
+    this.CONSUME(T.RParen);
+  });
+
+  param = this.RULE('param', () => {
+    this.CONSUME(T.Ident);
+    this.OPTION(() => {
+      this.CONSUME(T.Eq);
+      this.SUBRULE(this.expr);
+    });
+  });
+
+  stmt = this.RULE('stmt', () => {
+    this.OR([
+      { ALT: () => this.SUBRULE(this.inputStmt) },
+      { ALT: () => this.SUBRULE(this.outputStmt) },
+      { ALT: () => this.SUBRULE(this.expectStmt) },
+      { ALT: () => this.SUBRULE(this.layer) },
+    ]);
+  });
+
+  inputStmt = this.RULE('inputStmt', () => {
+    this.CONSUME(T.Input);
+    this.CONSUME(T.Ident);
+    this.CONSUME(T.Colon);
+    this.SUBRULE(this.type);
+  });
+
+  outputStmt = this.RULE('outputStmt', () => {
+    this.CONSUME(T.Output);
+    this.CONSUME(T.Ident, { LABEL: 'name' });
+    this.OPTION(() => {
+      this.CONSUME(T.Eq);
+      this.CONSUME2(T.Ident, { LABEL: 'source' });
+    });
+  });
+
+  expectStmt = this.RULE('expectStmt', () => {
+    this.CONSUME(T.Expect);
+    this.OR([
+      { ALT: () => { this.CONSUME(T.Ident, { LABEL: 'what' }); this.CONSUME(T.EqEq); this.SUBRULE(this.expr); } },
+      {
+        ALT: () => {
+          this.CONSUME(T.Output);
+          this.OPTION(() => this.CONSUME2(T.Ident, { LABEL: 'name' }));
+          this.CONSUME2(T.EqEq);
+          this.SUBRULE(this.type);
+        },
+      },
+    ]);
+  });
+
+  layer = this.RULE('layer', () => {
+    this.OPTION(() => {
+      this.CONSUME(T.Ident, { LABEL: 'label' });
+      this.CONSUME(T.Colon);
+    });
+    this.SUBRULE(this.residual);
+  });
+
+  residual = this.RULE('residual', () => {
+    this.SUBRULE(this.repeat);
+    this.MANY(() => {
+      this.CONSUME(T.Plus);
+      this.OPTION(() => {
+        this.CONSUME(T.Ident, { LABEL: 'label' });
+        this.CONSUME(T.Colon);
+      });
+      this.SUBRULE2(this.repeat);
+    });
+  });
+
+  repeat = this.RULE('repeat', () => {
+    this.SUBRULE(this.primary);
+    this.OPTION(() => {
+      this.CONSUME(T.Times);
+      this.SUBRULE(this.count);
+      this.OPTION2(() => {
+        this.CONSUME(T.With);
+        this.CONSUME(T.First);
+        this.SUBRULE(this.argList);
+      });
+    });
+  });
+
+  count = this.RULE('count', () => {
+    this.OR([
+      { ALT: () => this.CONSUME(T.IntLit) },
+      { ALT: () => this.CONSUME(T.Ident) },
+      { ALT: () => { this.CONSUME(T.LParen); this.SUBRULE(this.expr); this.CONSUME(T.RParen); } },
+    ]);
+  });
+
+  primary = this.RULE('primary', () => {
+    this.OR([{ ALT: () => this.SUBRULE(this.path) }, { ALT: () => this.SUBRULE(this.call) }]);
+  });
+
+  path = this.RULE('path', () => {
+    this.CONSUME(T.LAngle);
+    this.MANY(() => {
+      this.SUBRULE(this.layer);
+      this.OPTION(() => this.CONSUME(T.Semi));
+    });
+    this.CONSUME(T.RAngle);
+  });
+
+  call = this.RULE('call', () => {
+    this.CONSUME(T.Ident);
+    this.OPTION(() => this.SUBRULE(this.argList));
+  });
+
+  argList = this.RULE('argList', () => {
+    this.CONSUME(T.LParen);
+    this.OPTION(() => {
+      this.SUBRULE(this.arg);
+      this.MANY(() => {
+        this.CONSUME(T.Comma);
+        this.SUBRULE2(this.arg);
+      });
+      this.OPTION2(() => this.CONSUME2(T.Comma));
+    });
+    this.CONSUME(T.RParen);
+  });
+
+  arg = this.RULE('arg', () => {
+    this.OPTION(() => {
+      this.CONSUME(T.Ident);
+      this.CONSUME(T.Eq);
+    });
+    this.SUBRULE(this.expr);
+  });
+
+  expr = this.RULE('expr', () => {
+    this.SUBRULE(this.term);
+    this.MANY(() => {
+      this.OR([{ ALT: () => this.CONSUME(T.Plus) }, { ALT: () => this.CONSUME(T.Minus) }]);
+      this.SUBRULE2(this.term);
+    });
+  });
+
+  term = this.RULE('term', () => {
+    this.SUBRULE(this.unary);
+    this.MANY(() => {
+      this.OR([
+        { ALT: () => this.CONSUME(T.Star) },
+        { ALT: () => this.CONSUME(T.Slash) },
+        { ALT: () => this.CONSUME(T.Percent) },
+      ]);
+      this.SUBRULE2(this.unary);
+    });
+  });
+
+  unary = this.RULE('unary', () => {
+    this.OPTION(() => this.CONSUME(T.Minus));
+    this.SUBRULE(this.atom);
+  });
+
+  atom = this.RULE('atom', () => {
+    this.OR([
+      { ALT: () => this.CONSUME(T.IntLit) },
+      { ALT: () => this.CONSUME(T.FloatLit) },
+      { ALT: () => this.CONSUME(T.True) },
+      { ALT: () => this.CONSUME(T.False) },
+      { ALT: () => { this.CONSUME(T.Ident); this.OPTION(() => this.SUBRULE(this.argList)); } },
+      { ALT: () => { this.CONSUME(T.LParen); this.SUBRULE(this.expr); this.CONSUME(T.RParen); } },
+    ]);
+  });
+
+  type = this.RULE('type', () => {
+    this.CONSUME(T.Ident);
+    this.CONSUME(T.LBracket);
+    this.OPTION(() => {
+      this.SUBRULE(this.expr);
+      this.MANY(() => {
+        this.CONSUME(T.Comma);
+        this.SUBRULE2(this.expr);
+      });
+    });
+    this.CONSUME(T.RBracket);
+  });
+}
+
+/** The one parser instance. Set `parser.input`, call `parser.file()`, read `parser.errors`. */
+export const parser = new ResdslParser();
+
+/** The names of the grammar's rules, in definition order (the EBNF must define each). */
+export function ruleNames(): string[] {
+  return Object.keys(parser.getGAstProductions());
+}

@@ -1,0 +1,133 @@
+/**
+ * The tokens of resdsl, in lexer order (chevrotain takes the first pattern that matches, so
+ * keywords come before Ident and `==` before `=`). Keywords carry `longer_alt: Ident` so that
+ * `x0` or `blocks` lex as names. Number and string tokens come with "bad" twins that match
+ * malformed literals whole; parse.ts reports those (E0003, E0004) and turns them into good tokens
+ * so that parsing goes on without a second, confusing error.
+ */
+import { type CustomPatternMatcherReturn, type TokenType } from 'chevrotain';
+import { createToken, Lexer } from './chevrotain.js';
+
+/** A run that looks like a number: a digit, then letters, digits, `_`, `.`, and a sign after `e`. */
+const numberLike = /[0-9](?:[0-9A-Za-z_.]|(?<=[eE])[+-])*/y;
+/** Digit groups with single `_` separators: `25_557_032`. */
+export const intRe = /^[0-9]+(?:_[0-9]+)*$/;
+/** `0.5`, `1_000.25e-3`, `1e-5`. */
+export const floatRe = /^[0-9]+(?:_[0-9]+)*(?:\.[0-9]+(?:[eE][+-]?[0-9]+)?|[eE][+-]?[0-9]+)$/;
+
+function numberMatcher(accept: (image: string) => boolean) {
+  return (text: string, offset: number): CustomPatternMatcherReturn | null => {
+    numberLike.lastIndex = offset;
+    const m = numberLike.exec(text);
+    if (m === null || !accept(m[0])) return null;
+    return [m[0]];
+  };
+}
+
+const digits = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'];
+
+export const WhiteSpace = createToken({
+  name: 'WhiteSpace',
+  pattern: /[ \t\r\n\f\v]+/,
+  group: Lexer.SKIPPED,
+  line_breaks: true,
+});
+export const Comment = createToken({ name: 'Comment', pattern: /#[^\n\r]*/, group: Lexer.SKIPPED });
+
+export const StringLit = createToken({ name: 'StringLit', label: 'STRING', pattern: /"(?:[^"\\\n\r]|\\[^\n\r])*"/ });
+/** A string that reaches the end of its line without a closing quote (E0003). */
+export const BadString = createToken({ name: 'BadString', pattern: /"(?:[^"\\\n\r]|\\[^\n\r])*\\?/ });
+
+export const FloatLit = createToken({
+  name: 'FloatLit',
+  label: 'FLOAT',
+  pattern: { exec: numberMatcher((s) => floatRe.test(s)) },
+  line_breaks: false,
+  start_chars_hint: digits,
+});
+export const IntLit = createToken({
+  name: 'IntLit',
+  label: 'INT',
+  pattern: { exec: numberMatcher((s) => intRe.test(s)) },
+  line_breaks: false,
+  start_chars_hint: digits,
+});
+/** Anything number-like that is neither an int nor a float: `1__0`, `1e`, `3x` (E0004). */
+export const BadNumber = createToken({
+  name: 'BadNumber',
+  pattern: { exec: numberMatcher(() => true) },
+  line_breaks: false,
+  start_chars_hint: digits,
+});
+
+export const Ident = createToken({ name: 'Ident', label: 'IDENT', pattern: /[A-Za-z_][A-Za-z0-9_]*/ });
+
+/** A keyword; its label is its spelling in quotes, as in the EBNF and the diagrams. */
+function keyword(word: string, name: string): TokenType {
+  return createToken({ name, pattern: new RegExp(word), longer_alt: Ident, label: `'${word}'` });
+}
+
+/** A punctuation token spelled `text`, labelled like a keyword. */
+function punct(name: string, text: string): TokenType {
+  return createToken({ name, pattern: new RegExp(text.replace(/[(){}[\]+*/]/g, '\\$&')), label: `'${text}'` });
+}
+
+/** The source spelling of a keyword or punctuation token, from its label; undefined for others. */
+export function spellingOf(t: TokenType): string | undefined {
+  const l = t.LABEL;
+  return l !== undefined && l.length > 2 && l.startsWith("'") ? l.slice(1, -1) : undefined;
+}
+
+export const Block = keyword('block', 'Block');
+export const Network = keyword('network', 'Network');
+export const Use = keyword('use', 'Use');
+export const Input = keyword('input', 'Input');
+export const Output = keyword('output', 'Output');
+export const Expect = keyword('expect', 'Expect');
+export const With = keyword('with', 'With');
+export const First = keyword('first', 'First');
+export const True = keyword('true', 'True');
+export const False = keyword('false', 'False');
+/** `x`, the repetition keyword: `basic(64) x 2`. */
+export const Times = keyword('x', 'Times');
+
+/** Keywords in source spelling, for editors (the TextMate grammar is checked against this list). */
+export const keywordTokens: readonly TokenType[] = [
+  Block, Network, Use, Input, Output, Expect, With, First, True, False, Times,
+];
+
+export const EqEq = punct('EqEq', '==');
+export const Eq = punct('Eq', '=');
+export const LAngle = punct('LAngle', '<');
+export const RAngle = punct('RAngle', '>');
+export const LParen = punct('LParen', '(');
+export const RParen = punct('RParen', ')');
+export const LBrace = punct('LBrace', '{');
+export const RBrace = punct('RBrace', '}');
+export const LBracket = punct('LBracket', '[');
+export const RBracket = punct('RBracket', ']');
+export const Semi = punct('Semi', ';');
+export const Comma = punct('Comma', ',');
+export const Colon = punct('Colon', ':');
+export const Plus = punct('Plus', '+');
+export const Minus = punct('Minus', '-');
+export const Star = punct('Star', '*');
+export const Slash = punct('Slash', '/');
+export const Percent = punct('Percent', '%');
+
+export const allTokens: TokenType[] = [
+  WhiteSpace, Comment,
+  StringLit, BadString,
+  FloatLit, IntLit, BadNumber,
+  ...keywordTokens,
+  Ident,
+  EqEq, Eq, LAngle, RAngle, LParen, RParen, LBrace, RBrace, LBracket, RBracket,
+  Semi, Comma, Colon, Plus, Minus, Star, Slash, Percent,
+];
+
+/** Opening and closing brackets, for the nesting pre-scan and for "opened here" labels. */
+export const openers: ReadonlyMap<TokenType, TokenType> = new Map([
+  [LAngle, RAngle], [LParen, RParen], [LBrace, RBrace], [LBracket, RBracket],
+]);
+
+export const lexer = new Lexer(allTokens, { positionTracking: 'full', ensureOptimizations: true });
