@@ -5,7 +5,7 @@
 import type { Diagnostic } from './diagnostics/diagnostic.js';
 import { elaborateProgram, type ElaboratedNetwork } from './ir/elaborate/index.js';
 import { checkExpectations } from './ir/expect.js';
-import { graphStats, type GraphStats } from './ir/stats.js';
+import { graphTotals, type GraphStats } from './ir/stats.js';
 import type { IrGraph } from './ir/types.js';
 import { shortcutPass } from './passes/shortcut.js';
 import type { ShortcutPolicy } from './passes/pass.js';
@@ -28,7 +28,7 @@ export interface CheckedNetwork {
   elaborated: IrGraph;
   /** Shortcuts resolved by policy. */
   graph: IrGraph;
-  stats: GraphStats;
+  stats: Omit<GraphStats, 'layers'>;
   net: ElaboratedNetwork;
 }
 
@@ -50,7 +50,7 @@ export function frontEnd(file: string, opts: FrontEndOptions = {}): FrontEndResu
     const r = shortcutPass.run(net.graph, { shortcut: opts.shortcut ?? 'B' });
     diagnostics.push(...r.diagnostics);
     if (r.diagnostics.length) continue;
-    const stats = graphStats(r.graph);
+    const stats = graphTotals(r.graph);
     if (opts.expectations !== false) diagnostics.push(...checkExpectations(r.graph, stats, net.expects));
     networks.push({ name: net.name, elaborated: net.graph, graph: r.graph, stats, net });
   }

@@ -6,7 +6,7 @@ import { formatType, sameType, type IrGraph } from './types.js';
 
 const fmt = (n: number) => n.toLocaleString('en-US');
 
-export function checkExpectations(g: IrGraph, stats: GraphStats, expects: readonly Expectation[]): Diagnostic[] {
+export function checkExpectations(g: IrGraph, stats: Pick<GraphStats, 'params' | 'macs'>, expects: readonly Expectation[]): Diagnostic[] {
   const out: Diagnostic[] = [];
   for (const e of expects) {
     if (e.what !== 'output') {

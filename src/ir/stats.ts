@@ -1,5 +1,6 @@
 /** Per-layer and total statistics of a graph: output shapes, parameter counts (what PyTorch's parameters() counts) and MACs at batch 1. */
 import { ops } from './ops/index.js';
+import { zeroMacs } from './ops/op.js';
 import { formatType, type IrGraph } from './types.js';
 
 export interface LayerRow {
@@ -19,6 +20,25 @@ export interface GraphStats {
   buffers: number;
   macs: number;
   layers: LayerRow[];
+}
+
+/** Totals only (what `check` needs): no per-layer rows. */
+export function graphTotals(g: IrGraph): Omit<GraphStats, 'layers'> {
+  let params = 0;
+  let buffers = 0;
+  for (const t of g.params.values()) {
+    let n = 1;
+    for (const d of t.shape) n *= d;
+    if (t.trainable) params += n;
+    else buffers += n;
+  }
+  let macs = 0;
+  for (const n of g.nodes) {
+    const def = ops[n.op];
+    if (def.macs === zeroMacs) continue;
+    macs += def.macs({ ...def.attrs, ...n.attrs }, n.inputs.map((i) => g.types.get(i)!), g.types.get(n.name)!);
+  }
+  return { params, buffers, macs };
 }
 
 export function graphStats(g: IrGraph): GraphStats {

@@ -64,8 +64,15 @@ export class GraphBuilder {
   readonly callStack: { span: Span; name: string }[] = [];
   paramCount = 0;
 
-  expansion(): Span[] {
-    return this.callStack.map((c) => c.span).reverse();
+  private expansionCache: { depth: number; top: Span | undefined; spans: readonly Span[] } = { depth: 0, top: undefined, spans: [] };
+
+  /** The call sites of the current position, innermost first; one shared array per block expansion. */
+  expansion(): readonly Span[] {
+    const top = this.callStack[this.callStack.length - 1]?.span;
+    const c = this.expansionCache;
+    if (c.depth !== this.callStack.length || c.top !== top)
+      this.expansionCache = { depth: this.callStack.length, top, spans: this.callStack.map((e) => e.span).reverse() };
+    return this.expansionCache.spans;
   }
 
   /** Labels pointing at the call sites that expanded the current position. */

@@ -1,3 +1,4 @@
+import { zeroMacs } from './op.js';
 /** add: the residual sum of two tensors of the same type (no broadcasting in the language). */
 import { formatType, sameType, tensorType } from '../types.js';
 import type { OpDef } from './op.js';
@@ -11,6 +12,6 @@ export const add: OpDef = {
       ? tensorType(x!.shape)
       : { code: 'E0201', message: `shapes of a residual add differ: ${formatType(x!)} and ${formatType(y!)}` },
   params: () => [],
-  macs: () => 0,
+  macs: zeroMacs,
   lower: () => ({ opType: 'Add', attrs: {} }),
 };

@@ -1,6 +1,6 @@
 /** bn: batch normalization at inference, per channel: (x - mean) / sqrt(var + eps) * weight + bias. */
 import { tensorType } from '../types.js';
-import { channels, num, type OpDef } from './op.js';
+import { channels, num, type OpDef, zeroMacs } from './op.js';
 
 export const bn: OpDef = {
   name: 'bn',
@@ -20,6 +20,6 @@ export const bn: OpDef = {
       { role: 'running_var', shape: c, trainable: false, init: 'bn_var' },
     ];
   },
-  macs: () => 0,
+  macs: zeroMacs,
   lower: (a) => ({ opType: 'BatchNormalization', attrs: { epsilon: { float: num(a, 'eps') } } }),
 };

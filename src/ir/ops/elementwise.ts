@@ -1,4 +1,5 @@
 /** relu and sigmoid: elementwise activations, same shape in and out, no parameters. */
+import { zeroMacs } from './op.js';
 import { tensorType } from '../types.js';
 import type { OpDef } from './op.js';
 
@@ -9,7 +10,7 @@ function activation(name: 'relu' | 'sigmoid', opType: string): OpDef {
     attrs: {},
     infer: (_a, [x]) => tensorType(x!.shape),
     params: () => [],
-    macs: () => 0,
+    macs: zeroMacs,
     lower: () => ({ opType, attrs: {} }),
   };
 }

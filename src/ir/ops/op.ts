@@ -46,6 +46,9 @@ export interface OpDef {
   lower(attrs: Attrs, inputs: readonly TensorType[], opset: number): OnnxLowering | null;
 }
 
+/** The MAC count of every op that does no multiply-accumulates (shared, so callers can skip it). */
+export const zeroMacs = (): number => 0;
+
 export function isInferError(x: TensorType | InferError): x is InferError {
   return (x as InferError).code !== undefined;
 }

@@ -1,6 +1,6 @@
 /** pad_channels: zero channels added before and after ([N, C, H, W] -> [N, before + C + after, H, W]); option A shortcuts use it. */
 import { tensorType } from '../types.js';
-import { channels, num, rankError, type OpDef } from './op.js';
+import { channels, num, rankError, type OpDef, zeroMacs } from './op.js';
 
 export const padChannels: OpDef = {
   name: 'pad_channels',
@@ -12,7 +12,7 @@ export const padChannels: OpDef = {
     return tensorType([x!.shape[0]!, num(a, 'before') + channels(x!) + num(a, 'after'), x!.shape[2]!, x!.shape[3]!]);
   },
   params: () => [],
-  macs: () => 0,
+  macs: zeroMacs,
   lower: (a) => ({
     opType: 'Pad',
     attrs: {},

@@ -1,4 +1,5 @@
 /** dropout and identity: the identity at inference. The clean-up pass removes them; lowering aliases them away. */
+import { zeroMacs } from './op.js';
 import { tensorType } from '../types.js';
 import type { OpDef } from './op.js';
 
@@ -9,7 +10,7 @@ function passthrough(name: 'dropout' | 'identity', attrs: Record<string, number>
     attrs,
     infer: (_a, [x]) => tensorType(x!.shape),
     params: () => [],
-    macs: () => 0,
+    macs: zeroMacs,
     lower: () => null,
   };
 }

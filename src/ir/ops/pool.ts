@@ -1,6 +1,6 @@
 /** maxpool and avgpool: windowed pooling (ONNX output-size rule, optional ceil mode). avgpool counts padding like PyTorch's default. */
 import { tensorType } from '../types.js';
-import { bool, num, rankError, type OpDef } from './op.js';
+import { bool, num, rankError, type OpDef, zeroMacs } from './op.js';
 import { spatial, winPads } from './window.js';
 
 function pool(name: 'maxpool' | 'avgpool', opType: string): OpDef {
@@ -28,7 +28,7 @@ function pool(name: 'maxpool' | 'avgpool', opType: string): OpDef {
       return tensorType([x!.shape[0]!, x!.shape[1]!, hw[0], hw[1]]);
     },
     params: () => [],
-    macs: () => 0,
+    macs: zeroMacs,
     lower(a) {
       const k = num(a, 'k');
       const s = num(a, 'stride');

@@ -5,7 +5,7 @@
  * by policy (`policy` attribute: '' for the compile-wide default, or 'A', 'B', 'C').
  */
 import { tensorType } from '../types.js';
-import { num, rankError, type OpDef } from './op.js';
+import { num, rankError, type OpDef, zeroMacs } from './op.js';
 
 export const shortcut: OpDef = {
   name: 'shortcut',
@@ -19,7 +19,7 @@ export const shortcut: OpDef = {
     return tensorType([x!.shape[0]!, num(a, 'out'), Math.floor((h - 1) / s) + 1, Math.floor((w - 1) / s) + 1]);
   },
   params: () => [],
-  macs: () => 0,
+  macs: zeroMacs,
   lower() {
     throw new Error('internal: an unresolved shortcut reached ONNX lowering (run the shortcut pass first)');
   },
