@@ -17,6 +17,7 @@ export type BoundArgs = Map<string, { value: Value; span: Span }>;
 
 export function bindBuiltinArgs(what: string, specs: readonly ArgSpec[], args: readonly BoundArg[], callSpan: Span): BoundArgs {
   const out: BoundArgs = new Map();
+  if (args.length === 0) return out;
   const positional = specs.filter((s) => s.positional);
   let pi = 0;
   for (const a of args) {

@@ -29,12 +29,15 @@ const plain: Record<string, OpName> = {
   identity: 'identity',
 };
 
+const resolved = new Map<string, BuiltinUse | undefined>();
+
 export function resolveBuiltin(name: string): BuiltinUse | undefined {
+  if (resolved.has(name)) return resolved.get(name);
   const op = plain[name];
-  if (op) return { op };
-  const m = /^(conv|maxpool|avgpool)([1-9][0-9]?)$/.exec(name);
-  if (m) return { op: m[1] as OpName, k: Number(m[2]) };
-  return undefined;
+  const m = op ? null : /^(conv|maxpool|avgpool)([1-9][0-9]?)$/.exec(name);
+  const use: BuiltinUse | undefined = op ? { op } : m ? { op: m[1] as OpName, k: Number(m[2]) } : undefined;
+  if (resolved.size < 1000) resolved.set(name, use);
+  return use;
 }
 
 export function isBuiltinName(name: string): boolean {
@@ -77,12 +80,15 @@ const argSpecs: Record<OpName, ArgSpec[]> = {
   pad_channels: [],
 };
 
+/** The argument lists of `convK`, `maxpoolK`, `avgpoolK`: the kernel is in the name. */
+const withoutK = Object.fromEntries(Object.entries(argSpecs).map(([op, specs]) => [op, specs.filter((s) => s.name !== 'k')])) as Record<OpName, ArgSpec[]>;
+
 /**
  * The attributes of a built-in layer call. `blockOut` is the enclosing block's `out` parameter
  * (a conv without an output channel count produces it).
  */
 export function builtinAttrs(name: string, use: BuiltinUse, args: readonly BoundArg[], callSpan: Span, blockOut: number | undefined): Attrs {
-  const specs = argSpecs[use.op].filter((s) => !(use.k !== undefined && s.name === 'k'));
+  const specs = use.k === undefined ? argSpecs[use.op] : withoutK[use.op];
   const b = bindBuiltinArgs(name, specs, args, callSpan);
   const positive = (key: string, v: number | undefined) => {
     if (v !== undefined && v < 1) fail('E0109', `${key} of ${name} must be at least 1, found ${v}`, b.get(key)!.span);

@@ -52,6 +52,8 @@ export class NameScope {
   }
 }
 
+const noLabels = (): Label[] => [];
+
 export class GraphBuilder {
   readonly nodes: IrNode[] = [];
   readonly types = new Map<string, TensorType>();
@@ -59,7 +61,6 @@ export class GraphBuilder {
   readonly inputs: GraphInput[] = [];
   /** Name prefix -> what it groups (a block's name, or `sequence`). */
   readonly modules = new Map<string, string>();
-  private readonly spans = new Map<string, Span>();
   /** Call sites of the blocks being expanded, innermost last. */
   readonly callStack: { span: Span; name: string }[] = [];
   paramCount = 0;
@@ -97,14 +98,14 @@ export class GraphBuilder {
     return { value: name, type, origin: span };
   }
 
+  /** A name is free until a value has it (the types map holds every value). */
   private claim(name: string, span: Span): void {
-    const prev = this.spans.get(name);
-    if (prev)
-      fail('E0111', `the name ${name} is given to two layers`, span, {
-        labels: [{ span: prev, message: 'first given here' }, ...this.expansionLabels()],
-        help: 'give one of them a different label',
-      });
-    this.spans.set(name, span);
+    if (!this.types.has(name)) return;
+    const prev = this.nodes.find((n) => n.name === name)?.span ?? this.inputs.find((i) => i.name === name)!.span;
+    fail('E0111', `the name ${name} is given to two layers`, span, {
+      labels: [{ span: prev, message: 'first given here' }, ...this.expansionLabels()],
+      help: 'give one of them a different label',
+    });
   }
 
   private checkSize(name: string, t: TensorType, span: Span): void {
@@ -115,7 +116,7 @@ export class GraphBuilder {
   }
 
   /** Adds a node: infers its type by the op's definition and registers its parameter tensors. */
-  add(op: OpName, name: string, inputs: Cursor[], attrs: Attrs, span: Span, labels: () => Label[] = () => []): Cursor {
+  add(op: OpName, name: string, inputs: Cursor[], attrs: Attrs, span: Span, labels: () => Label[] = noLabels): Cursor {
     const def = ops[op];
     const inTypes = inputs.map((c) => c.type);
     const t = def.infer(attrs, inTypes);
@@ -135,7 +136,10 @@ export class GraphBuilder {
       this.paramCount += count;
       if (this.paramCount > limits.maxParams)
         fail('E0406', `the network has more than ${limits.maxParams} parameters`, span, { labels: this.expansionLabels() });
-      this.params.set(pname, { name: pname, shape: p.shape, trainable: p.trainable, init: p.init, ...(p.fan ? { fan: p.fan } : {}) });
+      const tensor: ParamTensor = p.fan
+        ? { name: pname, shape: p.shape, trainable: p.trainable, init: p.init, fan: p.fan }
+        : { name: pname, shape: p.shape, trainable: p.trainable, init: p.init };
+      this.params.set(pname, tensor);
       params[p.role] = pname;
     }
     this.nodes.push({ name, op, inputs: inputs.map((c) => c.value), attrs, params, span, expansion: this.expansion() });
