@@ -103,4 +103,4 @@ describe('encodeModel output', () => {
   });
 });
 
-const GOLDEN_SHA256 = 'e364bdcc2aca5edccfa6de213bcc7f4383427e0daade2abeca44771f6ea3db10';
+const GOLDEN_SHA256 = 'd87c5492ac5b796503d8392742ae14b91a75a2d17d19dda42939f43b740feacd';
