@@ -47,7 +47,9 @@ function attachWeights(g: IrGraph, opts: CompileOptions): { graph: IrGraph; tag:
   if (opts.weights === undefined) return { graph: seedWeights(g, opts.seed ?? 0), tag: `seed ${opts.seed ?? 0}` };
   let bytes: Uint8Array;
   try {
-    if (fs.statSync(opts.weights).isDirectory()) return { message: `error[E0701]: ${opts.weights} is a directory, not a safetensors file` };
+    const st = fs.statSync(opts.weights);
+    if (st.isDirectory()) return { message: `error[E0701]: ${opts.weights} is a directory, not a safetensors file` };
+    if (!st.isFile()) return { message: `error[E0701]: cannot read ${opts.weights}: not a regular file` };
     bytes = fs.readFileSync(opts.weights);
   } catch (e) {
     return { message: `error[E0701]: cannot read ${opts.weights}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}` };

@@ -48,10 +48,10 @@ export function frontEnd(file: string, opts: FrontEndOptions = {}): FrontEndResu
   const networks: CheckedNetwork[] = [];
   for (const net of elab.networks) {
     const r = shortcutPass.run(net.graph, { shortcut: opts.shortcut ?? 'B' });
-    diagnostics.push(...r.diagnostics);
+    for (const d of r.diagnostics) diagnostics.push(d); // loops: a spread of 100,000 items overflows the stack
     if (r.diagnostics.length) continue;
     const stats = graphTotals(r.graph);
-    if (opts.expectations !== false) diagnostics.push(...checkExpectations(r.graph, stats, net.expects));
+    if (opts.expectations !== false) for (const d of checkExpectations(r.graph, stats, net.expects)) diagnostics.push(d);
     networks.push({ name: net.name, elaborated: net.graph, graph: r.graph, stats, net });
   }
   return { networks, diagnostics, sources: prog.sources };

@@ -4,7 +4,7 @@
  * argmax per sample). Shared by `resdsl run` and the benchmark.
  */
 import * as ort from 'onnxruntime-node';
-import { dispose, prepare, run, type Tensor } from './js/index.js';
+import { dispose, prepare, run, RunError, type Tensor } from './js/index.js';
 import type { OnnxModel } from './onnx/model.js';
 import { encodeModel } from './onnx/write.js';
 
@@ -43,6 +43,10 @@ async function runJs(model: OnnxModel, input: Tensor, opts: RunOptions): Promise
     }
     const outputs = model.outputs.map((o) => ({ name: o.name, tensor: out[o.name]! }));
     return { ok: true, value: { outputs, ...(times.length ? { medianMs: median(times) } : {}) } };
+  } catch (e) {
+    // a read .onnx file whose shapes do not fit together fails at run time: the user's error, not ours
+    if (e instanceof RunError) return { ok: false, message: `error[${e.code}]: ${e.message}` };
+    throw e;
   } finally {
     await dispose(plan.value);
   }
@@ -51,7 +55,7 @@ async function runJs(model: OnnxModel, input: Tensor, opts: RunOptions): Promise
 async function runOrt(model: OnnxModel, input: Tensor, opts: RunOptions): Promise<{ ok: true; value: RunOutcome } | { ok: false; message: string }> {
   let session: ort.InferenceSession;
   try {
-    session = await ort.InferenceSession.create(encodeModel(model).model, { intraOpNumThreads: opts.threads, interOpNumThreads: 1 });
+    session = await ort.InferenceSession.create(encodeModel(model).model, { intraOpNumThreads: opts.threads, interOpNumThreads: 1, logSeverityLevel: 4 });
   } catch (e) {
     return { ok: false, message: `onnxruntime cannot load the model: ${(e as Error).message.split('\n')[0]}` };
   }

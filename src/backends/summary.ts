@@ -74,7 +74,8 @@ export function renderSummary(s: Summary): string {
     n(r.macs),
   ]);
   const head = ['Layer (op)', 'Output shape', 'Params', 'MACs'];
-  const w = head.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
+  // a fold, not Math.max(...cells): a spread of 100,000 rows overflows the stack
+  const w = head.map((h, i) => cells.reduce((m, c) => Math.max(m, c[i]!.length), h.length));
   const line = (c: string[]) => [c[0]!.padEnd(w[0]!), c[1]!.padEnd(w[1]!), c[2]!.padStart(w[2]!), c[3]!.padStart(w[3]!)].join('  ').trimEnd();
   const rule = '='.repeat(w.reduce((a, b) => a + b, 0) + 6);
   const out = [

@@ -65,7 +65,7 @@ export async function compileCommand(argv: string[], io: Io): Promise<number> {
   if (emit === 'ir') {
     const text = printGraph(r.graph);
     if (out === undefined) io.out(text);
-    else await writeFilesAtomic([{ path: out, data: new TextEncoder().encode(text.endsWith('\n') ? text : `${text}\n`) }]);
+    else await writeOrFail(out, [{ path: out, data: new TextEncoder().encode(text.endsWith('\n') ? text : `${text}\n`) }]);
     return 0;
   }
   const location = `${path.basename(out!)}.data`;
@@ -76,12 +76,17 @@ export async function compileCommand(argv: string[], io: Io): Promise<number> {
   const files: FileToWrite[] = [];
   if (encoded.external) files.push({ path: path.join(path.dirname(out!), encoded.external.location), data: encoded.external.chunks });
   files.push({ path: out!, data: encoded.modelChunks });
+  await writeOrFail(out!, files);
+  const size = encoded.modelByteLength + (encoded.external?.byteLength ?? 0);
+  io.err(`wrote ${out} (${r.model.nodes.length} nodes, ${r.model.initializers.length} initializers, ${(size / 2 ** 20).toFixed(1)} MiB${encoded.external ? `, weights in ${encoded.external.location}` : ''})`);
+  return 0;
+}
+
+/** Writes the files atomically; a failure (no such folder, no permission, disk full) is one line, exit 1. */
+async function writeOrFail(out: string, files: FileToWrite[]): Promise<void> {
   try {
     await writeFilesAtomic(files);
   } catch (e) {
     throw new CliError(`cannot write ${out}: ${(e as Error).message}`);
   }
-  const size = encoded.modelByteLength + (encoded.external?.byteLength ?? 0);
-  io.err(`wrote ${out} (${r.model.nodes.length} nodes, ${r.model.initializers.length} initializers, ${(size / 2 ** 20).toFixed(1)} MiB${encoded.external ? `, weights in ${encoded.external.location}` : ''})`);
-  return 0;
 }

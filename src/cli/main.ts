@@ -2,6 +2,7 @@
  * The `resdsl` command: dispatch to the commands. Exit codes: 0 clean, 1 diagnostics or a failed
  * run, 2 usage error, 70 internal error (a compiler bug, reported in one line unless --debug).
  */
+import { existsSync } from 'node:fs';
 import { version } from '../version.js';
 import { CliError, exitCodes, processIo, UsageError, type Io } from './io.js';
 import { checkUsage, compileUsage, runUsage, summaryUsage } from './usage.js';
@@ -50,8 +51,10 @@ export async function main(argv: string[], io: Io): Promise<number> {
       io.err(e.message.startsWith('resdsl') ? e.message : `resdsl: ${e.message}`);
       return e.exitCode;
     }
-    const where = args.find((a) => /\.(resdsl|onnx|safetensors|npy)$/.test(a));
-    io.err(`resdsl: internal error (a compiler bug)${where ? ` while processing ${where}` : ''}: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`);
+    // the input: a file named by its extension, else the first argument that exists (a folder to check)
+    const where = args.find((a) => /\.(resdsl|onnx|safetensors|npy)$/.test(a)) ?? rest.find((a) => !a.startsWith('-') && existsSync(a));
+    const what = (e instanceof Error ? e.message : String(e)).split('\n')[0];
+    io.err(`resdsl: internal error (a compiler bug)${where ? ` while processing ${where}` : ''}: ${what}`);
     if (debug && e instanceof Error && e.stack) io.err(e.stack);
     return exitCodes.internal;
   }

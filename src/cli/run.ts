@@ -9,6 +9,7 @@ import type { OnnxModel } from '../backends/onnx/model.js';
 import { decodeModel } from '../backends/onnx/read.js';
 import { describeOutput, runModel } from '../backends/run-model.js';
 import { Rng } from '../backends/weights/rng.js';
+import { limits } from '../limits.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { intFlag, oneOf, parse, str } from './args.js';
 import { CliError, UsageError, type Io } from './io.js';
@@ -17,7 +18,9 @@ import { checkOutputPath } from './output-path.js';
 
 function readFile(file: string, what: string): Uint8Array {
   try {
-    if (fs.statSync(file).isDirectory()) throw new CliError(`${what} ${file} is a folder`);
+    const st = fs.statSync(file);
+    if (st.isDirectory()) throw new CliError(`${what} ${file} is a folder`);
+    if (!st.isFile()) throw new CliError(`cannot read ${what} ${file}: not a regular file`);
     return fs.readFileSync(file);
   } catch (e) {
     if (e instanceof CliError) throw e;
@@ -29,6 +32,7 @@ function loadModel(file: string, values: Record<string, unknown>, io: Io): OnnxM
   if (file.endsWith('.onnx')) {
     const r = decodeModel(readFile(file, 'model'), { baseDir: path.dirname(file) });
     if (!r.ok) throw new CliError(`error[${r.error.code}]: ${file}: ${r.error.message}`);
+    if (r.value.outputs.length === 0) throw new CliError(`error[E0801]: ${file}: the model has no outputs`);
     return r.value;
   }
   const network = str(values.network);
@@ -62,7 +66,13 @@ function makeInput(model: OnnxModel, values: Record<string, unknown>): Tensor {
   }
   const batch = intFlag('--batch', values.batch, 1, 1, 4096);
   const dims = want.map((d) => (typeof d === 'number' ? d : batch));
-  const data = new Float32Array(dims.reduce((a, b) => a * b, 1));
+  // a read .onnx file may declare any shape: check it before allocating the input
+  if (dims.some((d) => !Number.isSafeInteger(d) || d < 0))
+    throw new CliError(`error[E0704]: input ${decl.name} has shape [${want.join(', ')}], which is not a valid tensor shape`);
+  const count = dims.reduce((a, b) => a * b, 1);
+  if (count > limits.maxTensorElements * batch)
+    throw new CliError(`error[E0704]: input ${decl.name} of shape [${dims.join(', ')}] is too large: more than ${limits.maxTensorElements} elements per sample`);
+  const data = new Float32Array(count);
   new Rng(intFlag('--seed', values.seed, 0, 0, 2 ** 32 - 1)).fillNormal(data, 0, 1);
   return { dims, data };
 }
@@ -97,7 +107,13 @@ export async function runCommand(argv: string[], io: Io): Promise<number> {
   const r = await runModel(model, input, { runtime, threads, repeat });
   if (!r.ok) throw new CliError(r.message);
   const summaries = r.value.outputs.map((o) => describeOutput(o.name, o.tensor));
-  if (out !== undefined) await writeFileAtomic(out, writeNpy(r.value.outputs[0]!.tensor));
+  if (out !== undefined) {
+    try {
+      await writeFileAtomic(out, writeNpy(r.value.outputs[0]!.tensor));
+    } catch (e) {
+      throw new CliError(`cannot write ${out}: ${(e as Error).message}`);
+    }
+  }
   if (values.json) {
     io.out(JSON.stringify({ runtime, threads, outputs: summaries, ...(r.value.medianMs !== undefined ? { median_ms: r.value.medianMs, repeat } : {}) }, null, 2));
   } else {

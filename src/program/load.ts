@@ -45,6 +45,8 @@ function readSource(absPath: string): ReadResult {
     return { code: 'E0501', message: `cannot read ${absPath}: ${reason}` };
   }
   if (st.isDirectory()) return { code: 'E0504', message: `${absPath} is a directory, not a .resdsl file` };
+  // a device or a pipe could block or never end: only regular files are read
+  if (!st.isFile()) return { code: 'E0501', message: `cannot read ${absPath}: not a regular file` };
   if (st.size > limits.maxSourceBytes)
     return { code: 'E0005', message: `file is ${st.size} bytes, more than the limit of ${limits.maxSourceBytes}` };
   let bytes: Buffer;
@@ -78,7 +80,7 @@ function addFile(prog: Program, name: string, absPath: string, text: string, sta
   const file: SourceFile = { name, absPath, text, ast, uses: [] };
   prog.files.set(absPath, file);
   prog.sources.set(name, text);
-  prog.diagnostics.push(...diagnostics);
+  for (const d of diagnostics) prog.diagnostics.push(d); // a loop: a spread of 100,000 items overflows the stack
   const chain = [...stack, absPath];
   for (const item of ast.items) {
     if (item.kind !== 'Use') continue;

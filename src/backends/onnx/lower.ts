@@ -38,8 +38,7 @@ export function lowerGraph(g: IrGraph, opts: LowerOptions): OnnxModel {
   const opset = opts.opset ?? defaultOpset;
   const alias = new Map<string, string>(); // IR value -> the IR value it is an alias of
   const resolve = (v: string) => alias.get(v) ?? v;
-  // graph outputs take the DSL's output names where the producing node can be renamed
-  const rename = new Map<string, string>();
+  const rename = new Map<string, string>(); // IR value -> its ONNX value name, where they differ
   const producers = new Set(g.nodes.map((n) => n.name));
   const taken = new Set([...g.inputs.map((i) => i.name), ...g.nodes.map((n) => n.name)]);
   const nodes: OnnxNode[] = [];
@@ -75,18 +74,30 @@ export function lowerGraph(g: IrGraph, opts: LowerOptions): OnnxModel {
       ...(doc ? { docString: doc } : {}),
     });
   }
+  // Graph outputs take the DSL's output names. A layer whose own name an output takes (and which is
+  // not that output) gets a fresh value name, so that no name is defined twice.
+  const outputNames = new Set(g.outputs.map((o) => o.name));
+  const fresh = (base: string): string => {
+    let k = 1;
+    while (taken.has(`${base}.${k}`) || outputNames.has(`${base}.${k}`)) k++;
+    taken.add(`${base}.${k}`);
+    return `${base}.${k}`;
+  };
+  for (const n of g.nodes) {
+    const own = g.outputs.find((o) => o.name === n.name);
+    if (outputNames.has(n.name) && !alias.has(n.name) && (!own || resolve(own.value) !== n.name)) rename.set(n.name, fresh(n.name));
+  }
+  const named = new Set<string>();
   const outputs: OnnxValueInfo[] = [];
   for (const o of g.outputs) {
     const v = resolve(o.value);
-    const t = g.types.get(o.value)!;
-    const canRename = producers.has(v) && !rename.has(v) && !alias.has(v) && (o.name === v || !taken.has(o.name));
-    if (canRename) {
+    if (producers.has(v) && !named.has(v)) {
       rename.set(v, o.name);
+      named.add(v);
     } else {
       nodes.push({ name: `${o.name}.identity`, opType: 'Identity', domain: '', inputs: [v], outputs: [o.name], attrs: {} });
     }
-    taken.add(o.name);
-    outputs.push(valueInfo(o.name, t));
+    outputs.push(valueInfo(o.name, g.types.get(o.value)!));
   }
   const final = (v: string) => rename.get(v) ?? v;
   for (const n of nodes) {

@@ -33,7 +33,7 @@ export function elaborateProgram(prog: Program, opts: ElaborateOptions = {}): El
   const diagnostics = [...prog.diagnostics];
   if (!prog.root || diagnostics.some((d) => d.severity === 'error')) return { networks: [], diagnostics };
   const { scopes, diagnostics: scopeDiags } = buildScopes(prog);
-  diagnostics.push(...scopeDiags);
+  for (const d of scopeDiags) diagnostics.push(d); // a loop: a spread of 100,000 items overflows the stack
   if (scopeDiags.length) return { networks: [], diagnostics };
   const root = prog.root;
   const all = root.ast.items.filter((i): i is NetworkDecl => i.kind === 'Network');

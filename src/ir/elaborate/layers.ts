@@ -110,10 +110,27 @@ function elabRepeat(ctx: Ctx, env: Env, t: Repeat, cur: Cursor, scope: NameScope
     fail('E0109', '`with first(...)` needs a repeated block or layer, not a path', t.first.span, { help: 'write blk(64) x 3 with first(stride = 2)' });
   const first = t.first ? evalArgs(ctx, env, t.first.args) : [];
   for (let i = 0; i < n.v; i++) {
+    const before = ctx.b.nodes.length;
+    const paramsBefore = ctx.b.paramCount;
     cur =
       t.body.kind === 'Call'
         ? elabCall(ctx, env, t.body, i === 0 ? first : [], cur, scope)
         : elabStmts(ctx, env, t.body.items, cur, scope);
+    // Every item after the first (or after `with first`'s) expands to as many layers and
+    // parameters as this one: stop now when they cannot all fit, not after building them.
+    if (i === 0 && t.first) continue;
+    const per = ctx.b.nodes.length - before;
+    if (per > 0 && before + per * (n.v - i) > limits.maxNodes)
+      fail('E0405', `the network has more than ${limits.maxNodes} layers`, t.count.span, {
+        notes: [`this repetition would make about ${(per * n.v).toLocaleString('en-US')} layers`],
+        labels: ctx.b.expansionLabels(),
+      });
+    const perParams = ctx.b.paramCount - paramsBefore;
+    if (perParams > 0 && paramsBefore + perParams * (n.v - i) > limits.maxParams)
+      fail('E0406', `the network has more than ${limits.maxParams} parameters`, t.count.span, {
+        notes: [`this repetition would hold about ${(perParams * n.v).toLocaleString('en-US')} parameters`],
+        labels: ctx.b.expansionLabels(),
+      });
   }
   return cur;
 }
@@ -182,12 +199,14 @@ function elabShortcut(ctx: Ctx, env: Env, term: CallTerm, label: string | undefi
   return ctx.b.add('shortcut', name, [input], { out: o[1] as number, stride, policy }, term.span);
 }
 
-/** The stride s with floor((in - 1) / s) + 1 == out in both spatial dimensions, if there is one. */
+/** The smallest stride s with floor((in - 1) / s) + 1 == out in both spatial dimensions, if there is one. */
 export function fitStride(ih: Dim, oh: Dim, iw: Dim, ow: Dim): number | undefined {
   if (typeof ih !== 'number' || typeof oh !== 'number' || typeof iw !== 'number' || typeof ow !== 'number') return undefined;
-  if (oh < 1 || ow < 1 || oh > ih) return undefined;
-  const s = Math.max(1, Math.ceil(ih / oh));
-  for (const c of [s - 1, s, s + 1]) if (c >= 1 && Math.floor((ih - 1) / c) + 1 === oh && Math.floor((iw - 1) / c) + 1 === ow) return c;
-  return undefined;
+  if (oh < 1 || ow < 1 || oh > ih || ow > iw) return undefined;
+  // the strides that fit one dimension are the integers in ((in - 1) / out, (in - 1) / (out - 1)]
+  const lowest = (i: number, o: number) => Math.floor((i - 1) / o) + 1;
+  const highest = (i: number, o: number) => (o === 1 ? Infinity : Math.floor((i - 1) / (o - 1)));
+  const s = Math.max(lowest(ih, oh), lowest(iw, ow));
+  return s <= Math.min(highest(ih, oh), highest(iw, ow)) ? s : undefined;
 }
 

@@ -101,6 +101,12 @@ function elaborateBody(ctx: Ctx, env: Env, body: readonly Stmt[], name: string, 
         if (s.source && !from) fail('E0116', `no layer labelled ${s.source.name} comes before this output`, s.source.span);
         if (!from) fail('E0113', 'an output needs an input and layers before it', s.span);
         if (outputs.some((o) => o.name === s.name.name)) fail('E0111', `output ${s.name.name} is named twice`, s.name.span);
+        const input = b.inputs.find((i) => i.name === s.name.name);
+        if (input)
+          fail('E0111', `output ${s.name.name} has the name of the network's input`, s.name.span, {
+            labels: [{ span: input.span, message: 'the input is named here' }],
+            help: 'give the output another name',
+          });
         outputs.push({ name: s.name.name, value: from.value, span: s.span });
         break;
       }

@@ -1,7 +1,7 @@
 /** maxpool and avgpool: windowed pooling (ONNX output-size rule, optional ceil mode). avgpool counts padding like PyTorch's default. */
 import { tensorType } from '../types.js';
 import { bool, num, rankError, type OpDef, zeroMacs } from './op.js';
-import { spatial, winPads } from './window.js';
+import { spatial, windowOut } from './window.js';
 
 function pool(name: 'maxpool' | 'avgpool', opType: string): OpDef {
   const attrs: Record<string, number | boolean> =
@@ -29,16 +29,30 @@ function pool(name: 'maxpool' | 'avgpool', opType: string): OpDef {
     },
     params: () => [],
     macs: zeroMacs,
-    lower(a) {
+    lower(a, [x]) {
       const k = num(a, 'k');
       const s = num(a, 'stride');
+      const pad = num(a, 'pad');
+      const sizes = [x!.shape[2] as number, x!.shape[3] as number];
+      const win = (ceil: boolean) => ({ k, stride: s, pad, dilation: 1, ceil });
+      // ONNX's shape inference takes ceil mode without PyTorch's rule that drops a last window
+      // starting in the padding (onnxruntime's kernels apply it): ceil_mode only where it adds a
+      // window, and where one side adds one and the other drops one, the added one as end padding.
+      const want = sizes.map((n) => windowOut(n, win(true)));
+      const floor = sizes.map((n) => windowOut(n, win(false)));
+      const onnxCeil = sizes.map((n) => Math.ceil((n + 2 * pad - k) / s) + 1);
+      const includePad = name === 'avgpool' && bool(a, 'count_include_pad') && pad > 0;
+      const ceil = bool(a, 'ceil') && want.some((o, i) => o !== floor[i]);
+      // (counted padding would change an average: there ceil_mode stays, exact in onnxruntime's kernels)
+      const exact = want.every((o, i) => o === onnxCeil[i]) || includePad;
+      const endPad = (i: number) => (ceil && !exact ? Math.max(0, (want[i]! - 1) * s + k - sizes[i]! - 2 * pad) : 0);
       return {
         opType,
         attrs: {
-          ...(bool(a, 'ceil') ? { ceil_mode: { int: 1 } } : {}),
-          ...(name === 'avgpool' && bool(a, 'count_include_pad') && num(a, 'pad') > 0 ? { count_include_pad: { int: 1 } } : {}),
+          ...(ceil && exact ? { ceil_mode: { int: 1 } } : {}),
+          ...(includePad ? { count_include_pad: { int: 1 } } : {}),
           kernel_shape: { ints: [k, k] },
-          pads: { ints: winPads(num(a, 'pad')) },
+          pads: { ints: [pad, pad, pad + endPad(0), pad + endPad(1)] },
           strides: { ints: [s, s] },
         },
       };
