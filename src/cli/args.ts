@@ -1,5 +1,6 @@
 /** Command-line parsing on node:util's parseArgs, with usage errors as UsageError. */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import type { CompileOptions } from '../compile.js';
 import { UsageError } from './io.js';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
@@ -28,4 +29,17 @@ export function intFlag(flag: string, v: unknown, dflt: number, min = 0, max = N
 
 export function str(v: unknown): string | undefined {
   return typeof v === 'string' ? v : undefined;
+}
+
+/** The compile options that `compile` and `run` share, from their flags (-n, --weights, --shortcut, --seed, --no-fuse). */
+export function compileFlagsOf(values: Record<string, unknown>): CompileOptions {
+  const network = str(values.network);
+  const weights = str(values.weights);
+  return {
+    ...(network !== undefined ? { network } : {}),
+    ...(weights !== undefined ? { weights } : {}),
+    shortcut: oneOf('--shortcut', values.shortcut, ['A', 'B', 'C'] as const, 'B'),
+    seed: intFlag('--seed', values.seed, 0, 0, 2 ** 32 - 1),
+    fuse: !values['no-fuse'],
+  };
 }

@@ -7,7 +7,7 @@ import { defaultOpset, supportedOpsets } from '../backends/onnx/lower.js';
 import { printGraph } from '../ir/print.js';
 import { listPasses } from '../passes/pipeline.js';
 import { writeFilesAtomic, type FileToWrite } from '../util/atomic-write.js';
-import { intFlag, oneOf, parse, str } from './args.js';
+import { compileFlagsOf, intFlag, oneOf, parse, str } from './args.js';
 import { CliError, UsageError, type Io } from './io.js';
 import { compileUsage } from './usage.js';
 import { checkOutputPath } from './output-path.js';
@@ -45,13 +45,8 @@ export async function compileCommand(argv: string[], io: Io): Promise<number> {
   const printAfter = values['print-after'] as string[] | undefined;
   const known = listPasses().map((p) => p.name);
   for (const p of printAfter ?? []) if (p !== 'all' && !known.includes(p)) throw new UsageError(`--print-after takes all or a pass: ${known.join(', ')}; not ${p}`);
-  const network = str(values.network);
   const r = compileNetwork(file, {
-    ...(network !== undefined ? { network } : {}),
-    ...(weights !== undefined ? { weights } : {}),
-    shortcut: oneOf('--shortcut', values.shortcut, ['A', 'B', 'C'] as const, 'B'),
-    seed: intFlag('--seed', values.seed, 0, 0, 2 ** 32 - 1),
-    fuse: !values['no-fuse'],
+    ...compileFlagsOf(values),
     opset,
     verify: values.verify === true,
     ...(printAfter ? { printAfter: printAfter.includes('all') ? ('all' as const) : printAfter } : {}),

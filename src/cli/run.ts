@@ -11,7 +11,7 @@ import { describeOutput, runModel } from '../backends/run-model.js';
 import { Rng } from '../backends/weights/rng.js';
 import { limits } from '../limits.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
-import { intFlag, oneOf, parse, str } from './args.js';
+import { compileFlagsOf, intFlag, oneOf, parse, str } from './args.js';
 import { CliError, UsageError, type Io } from './io.js';
 import { runUsage } from './usage.js';
 import { checkOutputPath } from './output-path.js';
@@ -35,15 +35,7 @@ function loadModel(file: string, values: Record<string, unknown>, io: Io): OnnxM
     if (r.value.outputs.length === 0) throw new CliError(`error[E0801]: ${file}: the model has no outputs`);
     return r.value;
   }
-  const network = str(values.network);
-  const weights = str(values.weights);
-  const r = compileNetwork(file, {
-    ...(network !== undefined ? { network } : {}),
-    ...(weights !== undefined ? { weights } : {}),
-    shortcut: oneOf('--shortcut', values.shortcut, ['A', 'B', 'C'] as const, 'B'),
-    seed: intFlag('--seed', values.seed, 0, 0, 2 ** 32 - 1),
-    fuse: !values['no-fuse'],
-  });
+  const r = compileNetwork(file, compileFlagsOf(values));
   if (r.ok) return r.model;
   if (r.diagnostics.length) io.err(renderText(r.diagnostics, r.sources));
   if (r.message) throw new CliError(r.message);
