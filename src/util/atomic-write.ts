@@ -31,6 +31,31 @@ async function writeAll(fh: FileHandle, chunk: Uint8Array): Promise<void> {
   }
 }
 
+/** Small chunks gathered into buffers of about 1 MiB, so that a model of many small tensors is not thousands of write calls; large chunks pass as they are. */
+function* coalesce(chunks: readonly Uint8Array[]): Generator<Uint8Array> {
+  const size = 1 << 20;
+  let buf: Uint8Array | undefined;
+  let used = 0;
+  for (const c of chunks) {
+    if (c.length >= size) {
+      if (used > 0) yield buf!.subarray(0, used);
+      used = 0;
+      buf = undefined;
+      yield c;
+      continue;
+    }
+    if (buf && used + c.length > size) {
+      yield buf.subarray(0, used);
+      buf = undefined;
+      used = 0;
+    }
+    buf ??= new Uint8Array(size);
+    buf.set(c, used);
+    used += c.length;
+  }
+  if (used > 0) yield buf!.subarray(0, used);
+}
+
 /** The mode of an existing target, kept for its replacement; undefined when there is none. */
 async function existingMode(path: string): Promise<number | undefined> {
   try {
@@ -57,7 +82,7 @@ async function writeTemp(path: string, data: FileData): Promise<string> {
     fh = await open(temp, 'wx', mode ?? 0o666);
     if (mode !== undefined) await fh.chmod(mode);
     const chunks: readonly Uint8Array[] = data instanceof Uint8Array ? [data] : data;
-    for (const chunk of chunks) await writeAll(fh, chunk);
+    for (const chunk of coalesce(chunks)) await writeAll(fh, chunk);
     await fh.sync();
     await fh.close();
     fh = undefined;

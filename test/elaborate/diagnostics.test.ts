@@ -44,6 +44,8 @@ const cases: [string, string, string, { network?: string }?][] = [
   ['E0402', 'brackets nested too deep', net(`  ${'<'.repeat(80)}relu${'>'.repeat(80)}`)],
   ['E0403', 'a block that calls itself', 'block loop(out) <conv3; loop(out)>\n' + net('  loop(8)')],
   ['E0404', 'a tensor over the element limit', net('  conv3(65_536)', 'f32[N, 3, 256, 256]')],
+  ['E0405', 'a network over the layer limit, stopped before it is built', net('  <relu x 100_000> x 4')],
+  ['E0406', 'a network over the parameter limit', net('  fc(100_000)', 'f32[N, 200_000]')],
   ['E0502', 'an unknown standard library module', 'use std/resnext\n'],
   ['E0601', 'a shortcut no stride can make fit', 'block odd(out) <maxpool2(stride = 1); conv3> + shortcut\n' + net('  odd(8)', 'f32[N, 8, 5, 5]')],
 ];

@@ -4,7 +4,7 @@
  * non-ONNX or lying bytes come back as an E0801 problem. Tensors are read as float32 or int64 only;
  * attributes that OnnxAttr cannot hold are listed in `unreadAttrs` for the consumer to reject.
  */
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
 import onnxProto from 'onnx-proto';
 import type { Code } from '../../diagnostics/codes.js';
@@ -99,6 +99,14 @@ function readExternal(name: string, entries: Map<string, string>, want: number, 
   if (!Number.isSafeInteger(offset) || offset < 0 || !Number.isSafeInteger(length) || length !== want) {
     throw new ReadFailure(`tensor '${name}' has external data of offset ${offset} and length ${length}, expected ${want} bytes`);
   }
+  // a pipe or a device named as the data file could block or never end: only regular files
+  let regular = false;
+  try {
+    regular = statSync(path).isFile();
+  } catch {
+    /* missing: reported by the open below */
+  }
+  if (!regular && existsSync(path)) throw new ReadFailure(`tensor '${name}' names external data '${location}', which is not a regular file`);
   let fd: number;
   try {
     fd = openSync(path, 'r');
