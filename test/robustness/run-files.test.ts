@@ -129,15 +129,15 @@ describe('run on a hostile model file', () => {
 });
 
 describe('run on a model whose external data is not a regular file', () => {
-  // Known failure, src/backends/onnx/read.ts (readExternal): openSync on a named pipe waits for a
-  // writer forever. A stat before the open (regular files only) would make it E0801.
+  // Was a hang: openSync on a named pipe waits for a writer forever. readExternal now stats the
+  // file first (regular files only), so it is E0801.
   const hasMkfifo = spawnSync('mkfifo', ['--help']).status === 0;
-  (hasMkfifo ? it.fails : it.skip)('a named pipe as the data file: one clear error, not a hang', () => {
+  (hasMkfifo ? it : it.skip)('a named pipe as the data file: one clear error, not a hang', () => {
     const sub = path.join(dir, 'pipe-model');
     fs.mkdirSync(sub);
     const c = compileNetwork(net);
     if (!c.ok) throw new Error('the small network does not compile');
-    const parts = encodeModelParts(c.model, { externalData: { location: 'w.data' } });
+    const parts = encodeModelParts(c.model, { externalData: { location: 'w.data', sizeThreshold: 0 } }); // every tensor external
     fs.writeFileSync(path.join(sub, 'm.onnx'), Buffer.concat(parts.modelChunks));
     expect(spawnSync('mkfifo', [path.join(sub, 'w.data')]).status).toBe(0);
     const o = viaBinary(['run', path.join(sub, 'm.onnx')], 5_000);
