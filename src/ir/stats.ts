@@ -1,7 +1,7 @@
 /** Per-layer and total statistics of a graph: output shapes, parameter counts (what PyTorch's parameters() counts) and MACs at batch 1. */
 import { ops } from './ops/index.js';
 import { zeroMacs } from './ops/op.js';
-import { formatType, type IrGraph } from './types.js';
+import { formatType, type IrGraph, type IrNode } from './types.js';
 
 export interface LayerRow {
   name: string;
@@ -22,44 +22,37 @@ export interface GraphStats {
   layers: LayerRow[];
 }
 
+/** A layer's multiply-accumulates, by its op's definition. */
+function layerMacs(g: IrGraph, n: IrNode): number {
+  const def = ops[n.op];
+  if (def.macs === zeroMacs) return 0;
+  return def.macs({ ...def.attrs, ...n.attrs }, n.inputs.map((i) => g.types.get(i)!), g.types.get(n.name)!);
+}
+
+const count = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
+
 /** Totals only (what `check` needs): no per-layer rows. */
 export function graphTotals(g: IrGraph): Omit<GraphStats, 'layers'> {
   let params = 0;
   let buffers = 0;
   for (const t of g.params.values()) {
-    let n = 1;
-    for (const d of t.shape) n *= d;
-    if (t.trainable) params += n;
-    else buffers += n;
+    if (t.trainable) params += count(t.shape);
+    else buffers += count(t.shape);
   }
   let macs = 0;
-  for (const n of g.nodes) {
-    const def = ops[n.op];
-    if (def.macs === zeroMacs) continue;
-    macs += def.macs({ ...def.attrs, ...n.attrs }, n.inputs.map((i) => g.types.get(i)!), g.types.get(n.name)!);
-  }
+  for (const n of g.nodes) macs += layerMacs(g, n);
   return { params, buffers, macs };
 }
 
+/** Totals and one row per layer (what `summary` shows). */
 export function graphStats(g: IrGraph): GraphStats {
-  const layers: LayerRow[] = [];
-  let params = 0;
-  let macs = 0;
-  for (const n of g.nodes) {
-    const def = ops[n.op];
-    const ins = n.inputs.map((i) => g.types.get(i)!);
-    const out = g.types.get(n.name)!;
+  const layers = g.nodes.map((n): LayerRow => {
     let p = 0;
     for (const name of Object.values(n.params)) {
       const t = g.params.get(name)!;
-      if (t.trainable) p += t.shape.reduce((a, b) => a * b, 1);
+      if (t.trainable) p += count(t.shape);
     }
-    const m = def.macs({ ...def.attrs, ...n.attrs }, ins, out);
-    params += p;
-    macs += m;
-    layers.push({ name: n.name, op: n.op, output: formatType(out), params: p, macs: m, inserted: n.insertedBy !== undefined });
-  }
-  let buffers = 0;
-  for (const t of g.params.values()) if (!t.trainable) buffers += t.shape.reduce((a, b) => a * b, 1);
-  return { params, buffers, macs, layers };
+    return { name: n.name, op: n.op, output: formatType(g.types.get(n.name)!), params: p, macs: layerMacs(g, n), inserted: n.insertedBy !== undefined };
+  });
+  return { ...graphTotals(g), layers };
 }

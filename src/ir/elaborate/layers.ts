@@ -4,7 +4,7 @@
  */
 import { limits } from '../../limits.js';
 import type { Arg, CallTerm, LayerStmt, Repeat, Residual, ResidualOperand } from '../../parser/ast.js';
-import { formatType, type Dim } from '../types.js';
+import { formatType, sameType, type Dim } from '../types.js';
 import { fail } from './abort.js';
 import { callBlock, bindBlock } from './blocks.js';
 import { builtinAttrs, counterKind, resolveBuiltin } from './builtins.js';
@@ -161,7 +161,7 @@ function elabOther(ctx: Ctx, env: Env, op: ResidualOperand, input: Cursor, main:
     return elabShortcut(ctx, env, term, op.label?.name, input, main, scope);
   if (term.kind === 'Call' && term.callee.name === 'identity' && !op.label && !env.variable('identity')) {
     if (term.args && term.args.length > 0) fail('E0103', 'identity takes no arguments', term.span);
-    if (formatType(input.type) !== formatType(main.type))
+    if (!sameType(input.type, main.type))
       fail('E0201', `shapes of a residual add differ: ${formatType(main.type)} and ${formatType(input.type)}`, op.span, {
         labels: [
           { span: main.origin, message: `the path gives ${formatType(main.type)}` },
