@@ -4,7 +4,7 @@ import * as ort from 'onnxruntime-node';
 import { readNpy } from '../../src/backends/js/npy.js';
 import type { Tensor } from '../../src/backends/js/tensor.js';
 
-export const parityDir = new URL('../../../shared/reference/parity/', import.meta.url).pathname;
+export const parityDir = new URL('../fixtures/reference/parity/', import.meta.url).pathname;
 
 export function npy(file: string): Tensor {
   const r = readNpy(fs.readFileSync(file));

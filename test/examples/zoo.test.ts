@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { frontEnd } from '../../src/driver.js';
 import { formatType } from '../../src/ir/types.js';
 
-const tsv = fs.readFileSync(new URL('../../../shared/reference/zoo-numbers.tsv', import.meta.url), 'utf8');
+const tsv = fs.readFileSync(new URL('../fixtures/reference/zoo-numbers.tsv', import.meta.url), 'utf8');
 const rows = tsv
   .trim()
   .split('\n')

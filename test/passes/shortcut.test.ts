@@ -108,7 +108,7 @@ describe('shortcut pass', () => {
 
 describe('the CIFAR ResNets of the paper', () => {
   const zoo = new Map(
-    readFileSync(new URL('../../../shared/reference/zoo-numbers.tsv', import.meta.url), 'utf8')
+    readFileSync(new URL('../fixtures/reference/zoo-numbers.tsv', import.meta.url), 'utf8')
       .trim()
       .split('\n')
       .slice(1)

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { readSafetensors } from '../../src/backends/weights/safetensors.js';
 
-const PARITY = new URL('../../../shared/reference/parity', import.meta.url).pathname; // shared/ lies beside the repository
+const PARITY = new URL('../fixtures/reference/parity', import.meta.url).pathname;
 
 function load(name: string) {
   const file = `${PARITY}/${name}/weights.safetensors`;
