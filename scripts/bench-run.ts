@@ -14,8 +14,8 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { dispose, prepare, run } from '../src/backends/js/index.js';
-import { decodeModel } from '../src/backends/onnx/read.js';
+import { dispose, prepare, run } from '../src/runtime/js/index.js';
+import { decodeModel } from '../src/onnx/read.js';
 
 interface Config {
   name: string;

@@ -5,7 +5,7 @@
  *   npx tsx scripts/make-resnet-onnx.ts resnet18|resnet50 OUT.onnx [--seed N]
  */
 import { writeFileSync } from 'node:fs';
-import { encodeModel } from '../src/backends/onnx/write.js';
+import { encodeModel } from '../src/onnx/write.js';
 import { resnet18, resnet50, resnetModel } from './resnet-onnx.js';
 
 const [arch, out, ...rest] = process.argv.slice(2);

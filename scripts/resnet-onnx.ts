@@ -4,8 +4,8 @@
  * blocks (stride on the bottleneck's 3x3 conv, projection shortcuts where the shape changes),
  * global average pool, flatten, fc. Used by make-resnet-onnx.ts and by tests, at any width.
  */
-import type { OnnxModel, OnnxNode, OnnxTensor } from '../src/backends/onnx/model.js';
-import { Rng } from '../src/backends/weights/rng.js';
+import type { OnnxModel, OnnxNode, OnnxTensor } from '../src/onnx/model.js';
+import { Rng } from '../src/weights/rng.js';
 
 export interface ResNetSpec {
   block: 'basic' | 'bottleneck';

@@ -2,11 +2,11 @@
 import * as path from 'node:path';
 import { renderText } from '../diagnostics/render.js';
 import { compileNetwork } from '../compile.js';
-import { encodeModelParts } from '../backends/onnx/write.js';
-import { defaultOpset, supportedOpsets } from '../backends/onnx/lower.js';
+import { encodeModelParts } from '../onnx/write.js';
+import { defaultOpset, supportedOpsets } from '../onnx/lower.js';
 import { printGraph } from '../ir/print.js';
 import { listPasses } from '../passes/pipeline.js';
-import { writeFilesAtomic, type FileToWrite } from '../util/atomic-write.js';
+import { writeFilesAtomic, type FileToWrite } from '../node/atomic-write.js';
 import { compileFlagsOf, intFlag, oneOf, parse, str } from './args.js';
 import { CliError, UsageError, type Io } from './io.js';
 import { compileUsage } from './usage.js';

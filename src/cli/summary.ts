@@ -1,7 +1,7 @@
 /** `resdsl summary FILE [-n NETWORK] [--json] [--shortcut A|B|C]`: the per-layer table, or the same data as JSON. */
 import { renderText } from '../diagnostics/render.js';
 import { frontEnd } from '../driver.js';
-import { renderSummary, summarize } from '../backends/summary.js';
+import { renderSummary, summarize } from '../report/summary.js';
 import { oneOf, parse, str } from './args.js';
 import { UsageError, type Io } from './io.js';
 import { summaryUsage } from './usage.js';

@@ -6,8 +6,8 @@ import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { compileNetwork } from '../../src/compile.js';
-import { encodeModel } from '../../src/backends/onnx/write.js';
-import { writeSafetensors } from '../../src/backends/weights/safetensors.js';
+import { encodeModel } from '../../src/onnx/write.js';
+import { writeSafetensors } from '../../src/io/safetensors.js';
 import { maxAbsDiff, npy, ortRun, parityDir } from './helpers.js';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'resdsl-compile-'));

@@ -1,8 +1,8 @@
 /** Helpers for compile tests: run a model in onnxruntime-node, read the parity fixtures. */
 import * as fs from 'node:fs';
 import * as ort from 'onnxruntime-node';
-import { readNpy } from '../../src/backends/js/npy.js';
-import type { Tensor } from '../../src/backends/js/tensor.js';
+import { readNpy } from '../../src/io/npy.js';
+import type { Tensor } from '../../src/runtime/js/tensor.js';
 
 export const parityDir = new URL('../fixtures/reference/parity/', import.meta.url).pathname;
 

@@ -6,7 +6,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as ort from 'onnxruntime-node';
-import { decodeModel } from '../../src/backends/onnx/read.js';
+import { decodeModel } from '../../src/onnx/read.js';
 
 const dimsOf = (shape: readonly (number | string)[]) => shape.map((d) => (typeof d === 'number' ? d : 1));
 

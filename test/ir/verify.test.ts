@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { seedWeights } from '../../src/backends/weights/attach.js';
+import { seedWeights } from '../../src/weights/attach.js';
 import { tensorType, type IrGraph, type IrNode } from '../../src/ir/types.js';
 import { assertValid, verifyGraph } from '../../src/ir/verify.js';
 import { elaborate, resolved } from '../passes/helpers.js';

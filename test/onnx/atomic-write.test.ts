@@ -2,7 +2,7 @@ import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, s
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { writeFileAtomic, writeFilesAtomic } from '../../src/util/atomic-write.js';
+import { writeFileAtomic, writeFilesAtomic } from '../../src/node/atomic-write.js';
 
 let dir = '';
 beforeEach(() => {

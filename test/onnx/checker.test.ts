@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { encodeModel } from '../../src/backends/onnx/write.js';
+import { encodeModel } from '../../src/onnx/write.js';
 import { allCases, convBnReluAdd, subsamplePad } from './models.js';
 
 const PYTHON = '/usr/bin/python3';

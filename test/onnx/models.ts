@@ -3,8 +3,8 @@
  * reference (reference.ts) computes for it. Shared by the onnxruntime, checker and external-data
  * tests.
  */
-import type { OnnxAttr, OnnxModel, OnnxNode, OnnxTensor, OnnxValueInfo } from '../../src/backends/onnx/model.js';
-import { Rng } from '../../src/backends/weights/rng.js';
+import type { OnnxAttr, OnnxModel, OnnxNode, OnnxTensor, OnnxValueInfo } from '../../src/onnx/model.js';
+import { Rng } from '../../src/weights/rng.js';
 import * as ref from './reference.js';
 
 export interface Case {

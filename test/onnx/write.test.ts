@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { encodeModel } from '../../src/backends/onnx/write.js';
+import { encodeModel } from '../../src/onnx/write.js';
 import { allCases, convBnReluAdd, gemm, model, node, subsamplePad, vi } from './models.js';
 import { decodeModel as decode, dimKind, onnx } from './decode.js';
 import { expectClose, runOrt } from './ort.js';

@@ -1,8 +1,8 @@
 /** The reference evaluator itself, checked against onnxruntime on lowered graphs: the numeric pass tests rest on it. */
 import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
-import { lowerGraph } from '../../src/backends/onnx/lower.js';
-import { encodeModel } from '../../src/backends/onnx/write.js';
+import { lowerGraph } from '../../src/onnx/lower.js';
+import { encodeModel } from '../../src/onnx/write.js';
 import type { IrGraph } from '../../src/ir/types.js';
 import { evalGraph, relativeError } from './eval.js';
 import { randomInputs, randomWeights, resolved } from './helpers.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { seedWeights } from '../../src/backends/weights/attach.js';
+import { seedWeights } from '../../src/weights/attach.js';
 import { frontEnd } from '../../src/driver.js';
 import { printGraph } from '../../src/ir/print.js';
 import { graphStats } from '../../src/ir/stats.js';

@@ -1,6 +1,6 @@
 /** Shared by the pass tests: compiling a DSL snippet to IR, random weights and inputs, numeric comparison. */
 import { expect } from 'vitest';
-import { seedWeights } from '../../src/backends/weights/attach.js';
+import { seedWeights } from '../../src/weights/attach.js';
 import { elaborateProgram } from '../../src/ir/elaborate/index.js';
 import type { IrGraph, ParamTensor } from '../../src/ir/types.js';
 import { verifyGraph } from '../../src/ir/verify.js';

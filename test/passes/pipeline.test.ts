@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { seedWeights } from '../../src/backends/weights/attach.js';
+import { seedWeights } from '../../src/weights/attach.js';
 import { printGraph } from '../../src/ir/print.js';
 import type { IrGraph } from '../../src/ir/types.js';
 import { listPasses, runPipeline, unknownPassNames, type PipelineOptions } from '../../src/passes/pipeline.js';

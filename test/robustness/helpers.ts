@@ -9,7 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { expect } from 'vitest';
 import { frontEnd } from '../../src/driver.js';
-import { writeSafetensors, type TensorToWrite } from '../../src/backends/weights/safetensors.js';
+import { writeSafetensors, type TensorToWrite } from '../../src/io/safetensors.js';
 import { contractProblems, describeOutcome, inProcess, type Outcome } from '../fuzz/harness.js';
 
 export { inProcess as cli };

@@ -30,8 +30,8 @@ vi.mock('../../src/passes/pipeline.js', async (importOriginal) => {
     },
   };
 });
-vi.mock('../../src/backends/run-model.js', async (importOriginal) => {
-  const orig = await importOriginal<typeof import('../../src/backends/run-model.js')>();
+vi.mock('../../src/runtime/run-model.js', async (importOriginal) => {
+  const orig = await importOriginal<typeof import('../../src/runtime/run-model.js')>();
   return {
     ...orig,
     runModel: async (...a: Parameters<typeof orig.runModel>) => {

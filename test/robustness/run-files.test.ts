@@ -9,9 +9,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { compileNetwork } from '../../src/compile.js';
-import { writeNpy } from '../../src/backends/js/npy.js';
-import type { OnnxModel } from '../../src/backends/onnx/model.js';
-import { encodeModel, encodeModelParts } from '../../src/backends/onnx/write.js';
+import { writeNpy } from '../../src/io/npy.js';
+import type { OnnxModel } from '../../src/onnx/model.js';
+import { encodeModel, encodeModelParts } from '../../src/onnx/write.js';
 import { contractProblems, describeOutcome, viaBinary } from '../fuzz/harness.js';
 import { cli, expectClearError, leftovers, tempDir, writeNet } from './helpers.js';
 

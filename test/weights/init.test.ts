@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { initNamedTensor, initTensor } from '../../src/backends/weights/init.js';
-import { Rng, tensorRng } from '../../src/backends/weights/rng.js';
+import { initNamedTensor, initTensor } from '../../src/weights/init.js';
+import { Rng, tensorRng } from '../../src/weights/rng.js';
 
 function stats(a: Float32Array): { mean: number; std: number; maxAbs: number } {
   let s = 0;

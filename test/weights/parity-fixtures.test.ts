@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { readSafetensors } from '../../src/backends/weights/safetensors.js';
+import { readSafetensors } from '../../src/io/safetensors.js';
 
 const PARITY = new URL('../fixtures/reference/parity', import.meta.url).pathname;
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Rng, fnv1a64, splitmix64, tensorRng } from '../../src/backends/weights/rng.js';
+import { Rng, fnv1a64, splitmix64, tensorRng } from '../../src/weights/rng.js';
 
 const take = (rng: Rng, n: number): number[] => Array.from({ length: n }, () => rng.nextU32());
 

@@ -1,0 +1,131 @@
+/**
+ * Lowering an IR graph (shortcuts resolved, weights attached) to the plain ONNX model of
+ * model.ts: one ONNX node per IR node by the op's own mapping, identity-like ops aliased away,
+ * graph inputs and outputs under the DSL's names, value_info for every intermediate value, and
+ * each node's source location in its doc_string.
+ */
+import { positionOf, type Sources } from '../diagnostics/render.js';
+import { ops } from '../ir/ops/index.js';
+import type { OnnxAttrValue } from '../ir/ops/op.js';
+import type { IrGraph, TensorType } from '../ir/types.js';
+import type { OnnxAttr, OnnxModel, OnnxNode, OnnxTensor, OnnxValueInfo } from './model.js';
+
+export const defaultOpset = 17;
+export const supportedOpsets = [13, 14, 15, 16, 17] as const;
+/** The IR version that goes with each opset (onnx's VERSION_TABLE). */
+export function irVersionFor(opset: number): number {
+  return opset <= 14 ? 7 : 8;
+}
+
+export interface LowerOptions {
+  opset?: number;
+  sources?: Sources;
+  producerVersion: string;
+  metadata?: Record<string, string>;
+}
+
+function attr(v: OnnxAttrValue): OnnxAttr {
+  if ('int' in v) return { type: 'int', value: v.int };
+  if ('ints' in v) return { type: 'ints', value: v.ints };
+  return { type: 'float', value: v.float };
+}
+
+function valueInfo(name: string, t: TensorType): OnnxValueInfo {
+  return { name, elemType: 'float32', shape: [...t.shape] };
+}
+
+export function lowerGraph(g: IrGraph, opts: LowerOptions): OnnxModel {
+  const opset = opts.opset ?? defaultOpset;
+  const alias = new Map<string, string>(); // IR value -> the IR value it is an alias of
+  const resolve = (v: string) => alias.get(v) ?? v;
+  const rename = new Map<string, string>(); // IR value -> its ONNX value name, where they differ
+  const producers = new Set(g.nodes.map((n) => n.name));
+  const taken = new Set([...g.inputs.map((i) => i.name), ...g.nodes.map((n) => n.name)]);
+  const nodes: OnnxNode[] = [];
+  const initializers: OnnxTensor[] = [];
+  for (const n of g.nodes) {
+    const def = ops[n.op];
+    const full = { ...def.attrs, ...n.attrs };
+    const inTypes = n.inputs.map((i) => g.types.get(i)!);
+    const low = def.lower(full, inTypes, opset);
+    if (!low) {
+      alias.set(n.name, resolve(n.inputs[0]!));
+      continue;
+    }
+    const paramNames = def.params(full, inTypes).map((p) => n.params[p.role]!);
+    for (const pn of paramNames) {
+      const p = g.params.get(pn)!;
+      if (!p.data) throw new Error(`internal: parameter ${pn} has no data at ONNX lowering`);
+      initializers.push({ name: pn, dims: [...p.shape], dataType: 'float32', data: p.data });
+    }
+    const consts = (low.constInputs ?? []).map((c) => {
+      const name = `${n.name}.${c.suffix}`;
+      initializers.push({ name, dims: [c.values.length], dataType: 'int64', data: BigInt64Array.from(c.values.map(BigInt)) });
+      return name;
+    });
+    const doc = docString(n.span, opts.sources);
+    nodes.push({
+      name: n.name,
+      opType: low.opType,
+      domain: '',
+      inputs: [...n.inputs.map(resolve), ...paramNames, ...consts],
+      outputs: [n.name],
+      attrs: Object.fromEntries(Object.keys(low.attrs).sort().map((k) => [k, attr(low.attrs[k]!)])),
+      ...(doc ? { docString: doc } : {}),
+    });
+  }
+  // Graph outputs take the DSL's output names. A layer whose own name an output takes (and which is
+  // not that output) gets a fresh value name, so that no name is defined twice.
+  const outputNames = new Set(g.outputs.map((o) => o.name));
+  const fresh = (base: string): string => {
+    let k = 1;
+    while (taken.has(`${base}.${k}`) || outputNames.has(`${base}.${k}`)) k++;
+    taken.add(`${base}.${k}`);
+    return `${base}.${k}`;
+  };
+  for (const n of g.nodes) {
+    const own = g.outputs.find((o) => o.name === n.name);
+    if (outputNames.has(n.name) && !alias.has(n.name) && (!own || resolve(own.value) !== n.name)) rename.set(n.name, fresh(n.name));
+  }
+  const named = new Set<string>();
+  const outputs: OnnxValueInfo[] = [];
+  for (const o of g.outputs) {
+    const v = resolve(o.value);
+    if (producers.has(v) && !named.has(v)) {
+      rename.set(v, o.name);
+      named.add(v);
+    } else {
+      nodes.push({ name: `${o.name}.identity`, opType: 'Identity', domain: '', inputs: [v], outputs: [o.name], attrs: {} });
+    }
+    outputs.push(valueInfo(o.name, g.types.get(o.value)!));
+  }
+  const final = (v: string) => rename.get(v) ?? v;
+  for (const n of nodes) {
+    n.inputs = n.inputs.map(final);
+    n.outputs = n.outputs.map(final);
+  }
+  const outNames = new Set(outputs.map((o) => o.name));
+  const valueInfos = g.nodes
+    .filter((n) => !alias.has(n.name) && !outNames.has(final(n.name)))
+    .map((n) => valueInfo(final(n.name), g.types.get(n.name)!));
+  return {
+    irVersion: irVersionFor(opset),
+    opsetVersion: opset,
+    producerName: 'resdsl',
+    producerVersion: opts.producerVersion,
+    graphName: g.name,
+    metadata: opts.metadata ?? {},
+    inputs: g.inputs.map((i) => valueInfo(i.name, i.type)),
+    outputs,
+    valueInfo: valueInfos,
+    nodes,
+    initializers,
+  };
+}
+
+function docString(sp: { file: string; start: number }, sources: Sources | undefined): string | undefined {
+  const text = sources?.get(sp.file);
+  if (text === undefined) return undefined;
+  const p = positionOf(text, sp.start);
+  return `${sp.file}:${p.line}:${p.col}`;
+}

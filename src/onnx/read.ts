@@ -1,0 +1,307 @@
+/**
+ * Reads ONNX protobuf bytes (any producer's) into the plain OnnxModel of model.ts, and single
+ * TensorProto files (the `input_0.pb` of ONNX's test suites). Never throws on bad input: truncated,
+ * non-ONNX or lying bytes come back as an E0801 problem. Tensors are read as float32 or int64 only;
+ * attributes that OnnxAttr cannot hold are listed in `unreadAttrs` for the consumer to reject.
+ */
+import { closeSync, existsSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
+import { isAbsolute, relative, resolve } from 'node:path';
+import onnxProto from 'onnx-proto';
+import type { Code } from '../diagnostics/codes.js';
+import { limits } from '../limits.js';
+import type { OnnxAttr, OnnxModel, OnnxNode, OnnxTensor, OnnxValueInfo } from './model.js';
+
+const { onnx } = onnxProto;
+
+/** A problem found while reading or preparing a model, not tied to a source span. */
+export interface Problem {
+  code: Code;
+  message: string;
+}
+
+export type Result<T> = { ok: true; value: T } | { ok: false; error: Problem };
+
+export function ok<T>(value: T): Result<T> {
+  return { ok: true, value };
+}
+
+export function fail<T>(code: Code, message: string): Result<T> {
+  return { ok: false, error: { code, message } };
+}
+
+export interface ReadOptions {
+  /** Directory that external tensor data (`location` entries) is resolved against. */
+  baseDir?: string;
+}
+
+/** Thrown inside this file only; turned into a Result at the two entry points. */
+class ReadFailure extends Error {}
+
+const elemTypeNames: Record<number, string> = {
+  1: 'float32', 2: 'uint8', 3: 'int8', 4: 'uint16', 5: 'int16', 6: 'int32', 7: 'int64',
+  8: 'string', 9: 'bool', 10: 'float16', 11: 'float64', 12: 'uint32', 13: 'uint64',
+  14: 'complex64', 15: 'complex128', 16: 'bfloat16',
+};
+
+const attrTypeNames: Record<number, string> = {
+  5: 'graph', 8: 'strings', 9: 'tensors', 10: 'graphs', 11: 'sparse tensor',
+  12: 'sparse tensors', 13: 'type proto', 14: 'type protos',
+};
+
+type Long = { low: number; high: number; toNumber(): number };
+type IntLike = number | Long;
+
+function toNumber(v: IntLike | null | undefined): number {
+  if (v === null || v === undefined) return 0;
+  return typeof v === 'number' ? v : v.toNumber();
+}
+
+function toBigInt(v: IntLike): bigint {
+  if (typeof v === 'number') return BigInt(v);
+  return BigInt.asIntN(64, (BigInt(v.high >>> 0) << 32n) | BigInt(v.low >>> 0));
+}
+
+function elemTypeName(t: number): string {
+  return elemTypeNames[t] ?? `data type ${t}`;
+}
+
+const littleEndian = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+/** Copies little-endian bytes into a fresh, aligned typed array. */
+function copyLE<T extends Float32Array | BigInt64Array>(bytes: Uint8Array, out: T): T {
+  if (littleEndian) {
+    new Uint8Array(out.buffer).set(bytes);
+    return out;
+  }
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  for (let i = 0; i < out.length; i++) {
+    if (out instanceof Float32Array) out[i] = view.getFloat32(i * 4, true);
+    else out[i] = view.getBigInt64(i * 8, true);
+  }
+  return out;
+}
+
+/** Reads `length` bytes at `offset` from a file under baseDir, refusing paths that leave it. */
+function readExternal(name: string, entries: Map<string, string>, want: number, baseDir?: string): Uint8Array {
+  const location = entries.get('location');
+  if (location === undefined) throw new ReadFailure(`tensor '${name}' has external data without a location`);
+  if (baseDir === undefined) {
+    throw new ReadFailure(`tensor '${name}' keeps its data in '${location}', but no model directory was given`);
+  }
+  const base = resolve(baseDir);
+  const path = resolve(base, location);
+  const rel = relative(base, path);
+  if (isAbsolute(location) || rel === '' || rel.startsWith('..') || isAbsolute(rel)) {
+    throw new ReadFailure(`tensor '${name}' names external file '${location}' outside the model's directory`);
+  }
+  const offset = Number(entries.get('offset') ?? '0');
+  const length = entries.has('length') ? Number(entries.get('length')) : want;
+  if (!Number.isSafeInteger(offset) || offset < 0 || !Number.isSafeInteger(length) || length !== want) {
+    throw new ReadFailure(`tensor '${name}' has external data of offset ${offset} and length ${length}, expected ${want} bytes`);
+  }
+  // a pipe or a device named as the data file could block or never end: only regular files
+  let regular = false;
+  try {
+    regular = statSync(path).isFile();
+  } catch {
+    /* missing: reported by the open below */
+  }
+  if (!regular && existsSync(path)) throw new ReadFailure(`tensor '${name}' names external data '${location}', which is not a regular file`);
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch {
+    throw new ReadFailure(`cannot open external data file '${location}' of tensor '${name}'`);
+  }
+  try {
+    const size = fstatSync(fd).size;
+    if (offset + length > size) {
+      throw new ReadFailure(`external data of tensor '${name}' ends at byte ${offset + length} but '${location}' has ${size}`);
+    }
+    const out = new Uint8Array(length);
+    let done = 0;
+    while (done < length) {
+      const n = readSync(fd, out, done, length - done, offset + done);
+      if (n <= 0) throw new ReadFailure(`external data file '${location}' ended early`);
+      done += n;
+    }
+    return out;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function tensorDims(name: string, dims: IntLike[]): { dims: number[]; count: number } {
+  const out = dims.map(toNumber);
+  let count = 1;
+  for (const d of out) {
+    if (!Number.isSafeInteger(d) || d < 0) throw new ReadFailure(`tensor '${name}' has invalid dimension ${d}`);
+    count *= d;
+  }
+  if (count > limits.maxTensorElements) {
+    throw new ReadFailure(`tensor '${name}' has ${count} elements, more than ${limits.maxTensorElements}`);
+  }
+  return { dims: out, count };
+}
+
+/** Converts a TensorProto; throws ReadFailure for other element types or inconsistent sizes. */
+function readTensor(t: onnxProto.onnx.ITensorProto, baseDir: string | undefined, what: string): OnnxTensor {
+  const name = t.name ?? '';
+  const label = name === '' ? what : `${what} '${name}'`;
+  const dtype = t.dataType ?? 0;
+  if (dtype !== 1 && dtype !== 7) {
+    throw new ReadFailure(`${label} has element type ${elemTypeName(dtype)}; only float32 and int64 tensors can be read`);
+  }
+  if (t.segment) throw new ReadFailure(`${label} is segmented, which is not supported`);
+  const { dims, count } = tensorDims(name, t.dims ?? []);
+  const width = dtype === 1 ? 4 : 8;
+  let raw: Uint8Array | undefined;
+  if (t.dataLocation === onnx.TensorProto.DataLocation.EXTERNAL) {
+    const entries = new Map((t.externalData ?? []).map((e) => [e.key ?? '', e.value ?? '']));
+    raw = readExternal(name, entries, count * width, baseDir);
+  } else if (t.rawData && t.rawData.length > 0) {
+    raw = t.rawData;
+  }
+  if (raw !== undefined) {
+    if (raw.length !== count * width) {
+      throw new ReadFailure(`${label} has ${raw.length} bytes of data, expected ${count * width}`);
+    }
+    return dtype === 1
+      ? { name, dims, dataType: 'float32', data: copyLE(raw, new Float32Array(count)) }
+      : { name, dims, dataType: 'int64', data: copyLE(raw, new BigInt64Array(count)) };
+  }
+  const values: IntLike[] = dtype === 1 ? t.floatData ?? [] : t.int64Data ?? [];
+  if (values.length !== count) {
+    throw new ReadFailure(`${label} has ${values.length} values, expected ${count}`);
+  }
+  if (dtype === 1) return { name, dims, dataType: 'float32', data: Float32Array.from(t.floatData ?? []) };
+  return { name, dims, dataType: 'int64', data: BigInt64Array.from(values, toBigInt) };
+}
+
+const textDecoder = new TextDecoder('utf-8', { fatal: false });
+
+/** An attribute as OnnxAttr, or a string naming its type when OnnxAttr cannot hold it. */
+function readAttr(a: onnxProto.onnx.IAttributeProto, node: string, baseDir?: string): OnnxAttr | string {
+  const own = (k: string): boolean => Object.prototype.hasOwnProperty.call(a, k);
+  let type = a.type ?? 0;
+  if (type === 0) {
+    // Old files leave the type unset: infer it from the field that is present.
+    if (own('f')) type = 1;
+    else if (own('i')) type = 2;
+    else if (own('s')) type = 3;
+    else if (own('t')) type = 4;
+    else if ((a.floats ?? []).length > 0) type = 6;
+    else if ((a.ints ?? []).length > 0) type = 7;
+    else return 'unknown';
+  }
+  switch (type) {
+    case 1: return { type: 'float', value: a.f ?? 0 };
+    case 2: return { type: 'int', value: toNumber(a.i) };
+    case 3: return { type: 'string', value: textDecoder.decode(a.s ?? new Uint8Array(0)) };
+    case 4: {
+      const t = a.t ?? {};
+      const dt = t.dataType ?? 0;
+      if (dt !== 1 && dt !== 7) return `tensor of ${elemTypeName(dt)}`;
+      return { type: 'tensor', value: readTensor(t, baseDir, `tensor of attribute '${a.name}' of node '${node}'`) };
+    }
+    case 6: return { type: 'floats', value: [...(a.floats ?? [])] };
+    case 7: return { type: 'ints', value: (a.ints ?? []).map(toNumber) };
+    default: return attrTypeNames[type] ?? `attribute type ${type}`;
+  }
+}
+
+function readNode(n: onnxProto.onnx.INodeProto, baseDir?: string): OnnxNode {
+  const name = n.name ?? '';
+  const opType = n.opType ?? '';
+  if (opType === '') throw new ReadFailure(`node '${name}' has no operator type`);
+  const attrs: Record<string, OnnxAttr> = {};
+  const unread: Record<string, string> = {};
+  for (const a of n.attribute ?? []) {
+    const key = a.name ?? '';
+    if (key === '') throw new ReadFailure(`node '${name}' has an attribute without a name`);
+    const v = readAttr(a, name, baseDir);
+    if (typeof v === 'string') unread[key] = v;
+    else attrs[key] = v;
+  }
+  const node: OnnxNode = {
+    name, opType, domain: n.domain ?? '', inputs: [...(n.input ?? [])], outputs: [...(n.output ?? [])], attrs,
+  };
+  if (Object.keys(unread).length > 0) node.unreadAttrs = unread;
+  if (n.docString) node.docString = n.docString;
+  return node;
+}
+
+function readValueInfo(v: onnxProto.onnx.IValueInfoProto): OnnxValueInfo {
+  const name = v.name ?? '';
+  const t = v.type ?? {};
+  if (t.tensorType) {
+    const dims = t.tensorType.shape?.dim ?? [];
+    const shape = dims.map((d) => (d.dimParam ? d.dimParam : d.dimValue !== null && d.dimValue !== undefined ? toNumber(d.dimValue) : '?'));
+    return { name, elemType: elemTypeName(t.tensorType.elemType ?? 0), shape };
+  }
+  const kind = t.sequenceType ? 'sequence' : t.mapType ? 'map' : t.optionalType ? 'optional' : t.sparseTensorType ? 'sparse_tensor' : 'unknown';
+  return { name, elemType: kind, shape: [] };
+}
+
+/**
+ * The ai.onnx opset version. Files before IR version 3 had no imports and mean opset 1; a model
+ * whose nodes are all in other domains may import none, and gets 0.
+ */
+function opsetOf(m: onnxProto.onnx.ModelProto, nodes: OnnxNode[]): number {
+  for (const o of m.opsetImport ?? []) {
+    if (!o.domain || o.domain === 'ai.onnx') return toNumber(o.version);
+  }
+  if (toNumber(m.irVersion) < 3) return 1;
+  if (nodes.some((n) => n.domain === '' || n.domain === 'ai.onnx')) throw new ReadFailure('model imports no ai.onnx operator set');
+  return 0;
+}
+
+function convert(m: onnxProto.onnx.ModelProto, baseDir?: string): OnnxModel {
+  const g = m.graph;
+  if (!g) throw new ReadFailure('model has no graph');
+  const metadata: Record<string, string> = {};
+  for (const p of m.metadataProps ?? []) metadata[p.key ?? ''] = p.value ?? '';
+  if ((g.sparseInitializer ?? []).length > 0) throw new ReadFailure('sparse initializers are not supported');
+  const initializers = (g.initializer ?? []).map((t) => readTensor(t, baseDir, 'initializer'));
+  const initNames = new Set(initializers.map((t) => t.name));
+  const nodes = (g.node ?? []).map((n) => readNode(n, baseDir));
+  const model: OnnxModel = {
+    irVersion: toNumber(m.irVersion),
+    opsetVersion: opsetOf(m, nodes),
+    producerName: m.producerName ?? '',
+    producerVersion: m.producerVersion ?? '',
+    graphName: g.name ?? '',
+    metadata,
+    // Old exporters list initializers among the inputs too; those are not inputs to feed.
+    inputs: (g.input ?? []).map(readValueInfo).filter((v) => !initNames.has(v.name)),
+    outputs: (g.output ?? []).map(readValueInfo),
+    valueInfo: (g.valueInfo ?? []).map(readValueInfo),
+    nodes,
+    initializers,
+  };
+  if (m.docString) model.docString = m.docString;
+  return model;
+}
+
+function guard<T>(what: string, f: () => T): Result<T> {
+  try {
+    return ok(f());
+  } catch (e) {
+    if (e instanceof ReadFailure) return fail('E0801', e.message);
+    const detail = e instanceof Error ? e.message : String(e);
+    return fail('E0801', `${what} is not a valid ONNX protobuf: ${detail}`);
+  }
+}
+
+/** Decodes the bytes of a .onnx file. */
+export function decodeModel(bytes: Uint8Array, opts: ReadOptions = {}): Result<OnnxModel> {
+  return guard('file', () => {
+    if (bytes.length === 0) throw new ReadFailure('file is empty');
+    return convert(onnx.ModelProto.decode(bytes), opts.baseDir);
+  });
+}
+
+/** Decodes the bytes of one serialized TensorProto (a `.pb` file of ONNX's test data). */
+export function decodeTensor(bytes: Uint8Array, opts: ReadOptions = {}): Result<OnnxTensor> {
+  return guard('tensor file', () => readTensor(onnx.TensorProto.decode(bytes), opts.baseDir, 'tensor'));
+}

@@ -1,0 +1,37 @@
+/**
+ * Small helpers kernels share for their inputs: fetching a runtime tensor that must be there,
+ * reading int64 constants (shapes, pads) as numbers, and finding a tensor in the arena.
+ */
+import type { OnnxTensor } from '../../onnx/model.js';
+import type { Env } from './kernel.js';
+import { RunError, type Tensor } from './tensor.js';
+
+/** Input i, which the plan guarantees for required inputs; a missing one is a bug. */
+export function need(inputs: readonly (Tensor | undefined)[], i: number, label: string): Tensor {
+  const t = inputs[i];
+  if (t === undefined) throw new Error(`${label}: input ${i} is missing at run time`);
+  return t;
+}
+
+/** Values of an int64 (or integral float32) constant as numbers. */
+export function intsOf(t: OnnxTensor): number[] {
+  return Array.from(t.data as ArrayLike<number | bigint>, (v) => Number(v));
+}
+
+/** Throws the run-time shape error of a step. */
+export function shapeError(label: string, message: string): never {
+  throw new RunError('E0704', `${label}: ${message}`);
+}
+
+/**
+ * The arena offset of `t`'s data, for the GEMM engine; data that lives elsewhere (a constant) is
+ * copied into scratch memory, which is added to `temps` for the caller to free.
+ */
+export function inArena(env: Env, t: Tensor, temps: Float32Array[]): number {
+  const off = env.arena.offsetOf(t.data);
+  if (off !== undefined) return off;
+  const copy = env.scratch(t.data.length);
+  copy.set(t.data);
+  temps.push(copy);
+  return env.arena.offsetOf(copy)!;
+}

@@ -1,0 +1,69 @@
+/**
+ * What a kernel is. At prepare time a kernel reads its node (attributes checked, constant inputs
+ * available) and returns either a Step to run, or the values of its outputs when it can compute
+ * them right away (a Constant, or an op whose inputs are all constant). At run time a Step gets
+ * its runtime inputs as Tensors and allocates its outputs through the Env.
+ */
+import type { OnnxNode, OnnxTensor } from '../../onnx/model.js';
+import type { Result } from '../../onnx/read.js';
+import type { Arena } from './arena.js';
+import type { Attrs } from './attrs.js';
+import type { GemmEngine } from './gemm/engine.js';
+import type { Tensor } from './tensor.js';
+
+/** What fusion (fuse.ts) folded into a Conv. */
+export interface ConvFusion {
+  /** A following BatchNormalization as y = x * scale + shift per output channel. */
+  bn?: { scale: Float32Array; shift: Float32Array };
+  /** Index of the extra input added to the result (an Add that followed). */
+  residual?: number;
+  /** A following Relu. */
+  relu: boolean;
+}
+
+export interface PrepareContext {
+  node: OnnxNode;
+  /** `node 'name' (Op)`, for messages. */
+  label: string;
+  attrs: Attrs;
+  /** Opset version of the ai.onnx domain. */
+  opset: number;
+  /** The value of input i when it is an initializer or computed at prepare time. */
+  constant(i: number): OnnxTensor | undefined;
+  arena: Arena;
+  /** Set on Conv nodes that absorbed the nodes after them. */
+  fusion?: ConvFusion;
+}
+
+/** Services of the executor to a running step. */
+export interface Env {
+  arena: Arena;
+  gemm: GemmEngine;
+  /**
+   * A tensor for an output of shape `dims`. It reuses the buffer of one of `reuse` (an input that is
+   * read for the last time by this step and has that many elements) when possible; a kernel passes
+   * only inputs it reads element i of before writing element i.
+   */
+  output(dims: number[], ...reuse: (Tensor | undefined)[]): Tensor;
+  /** Temporary memory from the arena, returned with `free`. */
+  scratch(size: number): Float32Array;
+  free(a: Float32Array): void;
+}
+
+export interface Step {
+  /**
+   * Inputs the step does not read at run time: taken at prepare time (packed weights, shapes) or
+   * ignored (Dropout's ratio); their slots are undefined at run time. Other inputs, constant or
+   * not, are passed as Tensors.
+   */
+  consumed?: number[];
+  run(inputs: (Tensor | undefined)[], env: Env): Tensor[];
+}
+
+export type Prepared = { kind: 'step'; step: Step } | { kind: 'folded'; outputs: OnnxTensor[] };
+
+export type Kernel = (ctx: PrepareContext) => Result<Prepared>;
+
+export function step(s: Step): Result<Prepared> {
+  return { ok: true, value: { kind: 'step', step: s } };
+}

@@ -1,0 +1,62 @@
+/**
+ * Attaching weights to a graph's parameter tensors: seeded initialization, or tensors loaded from
+ * a PyTorch state_dict (safetensors), matched strictly like PyTorch's load_state_dict: missing
+ * names, unexpected names and shape mismatches are all listed in one error.
+ */
+import type { IrGraph, ParamTensor } from '../ir/types.js';
+import { initNamedTensor } from './init.js';
+
+/** The shape of the weight a bias belongs to (its fan-in sets the bias's init bound). */
+function weightShapeOf(g: IrGraph, bias: ParamTensor): readonly number[] | undefined {
+  const owner = bias.name.slice(0, bias.name.lastIndexOf('.'));
+  return g.params.get(`${owner}.weight`)?.shape;
+}
+
+/** Every parameter tensor filled by seeded initialization (torchvision's scheme); existing data is replaced. */
+export function seedWeights(g: IrGraph, seed: number): IrGraph {
+  const params = new Map<string, ParamTensor>();
+  for (const [name, p] of g.params) {
+    const ws = p.init === 'conv_bias' || p.init === 'fc_bias' ? weightShapeOf(g, p) : undefined;
+    params.set(name, { ...p, data: initNamedTensor(seed, name, p.init, p.shape, ws ? { weightShape: ws } : {}) });
+  }
+  return { ...g, params };
+}
+
+export interface LoadedTensor {
+  shape: readonly number[];
+  data: Float32Array;
+}
+
+/** Names PyTorch's state_dict holds that carry no weight a network needs. */
+const ignored = /(^|\.)num_batches_tracked$/;
+
+export type LoadResult = { ok: true; graph: IrGraph } | { ok: false; problems: string[] };
+
+export function loadWeights(g: IrGraph, tensors: ReadonlyMap<string, LoadedTensor>): LoadResult {
+  const missing: string[] = [];
+  const mismatched: string[] = [];
+  const params = new Map<string, ParamTensor>();
+  for (const [name, p] of g.params) {
+    const t = tensors.get(name);
+    if (!t) {
+      missing.push(name);
+      continue;
+    }
+    if (t.shape.length !== p.shape.length || t.shape.some((d, i) => d !== p.shape[i])) {
+      mismatched.push(`${name}: the file has [${t.shape.join(', ')}], the network needs [${p.shape.join(', ')}]`);
+      continue;
+    }
+    params.set(name, { ...p, data: t.data });
+  }
+  const unexpected = [...tensors.keys()].filter((n) => !g.params.has(n) && !ignored.test(n)).sort();
+  const problems: string[] = [];
+  const list = (title: string, names: string[]) => {
+    if (names.length === 0) return;
+    const shown = names.slice(0, 20);
+    problems.push(`${title} (${names.length}): ${shown.join(', ')}${names.length > shown.length ? `, and ${names.length - shown.length} more` : ''}`);
+  };
+  list('missing from the file', missing);
+  list('in the file but not in the network', unexpected);
+  list('shapes differ', mismatched);
+  return problems.length ? { ok: false, problems } : { ok: true, graph: { ...g, params } };
+}
