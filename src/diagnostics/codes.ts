@@ -29,7 +29,11 @@ export const codes = {
   E0114: 'input channels disagree',
   E0115: 'integer out of range',
   E0116: 'unknown output',
-  E0117: 'invalid network definition',
+  E0117: 'generic network used without its arguments',
+  E0118: 'network statement in a block',
+  E0119: 'network defined from a block',
+  E0120: 'layers in a network defined from another',
+  E0121: 'input not first or given twice',
   // shapes and types
   E0201: 'shapes of a residual add differ',
   E0202: 'layer does not fit its input',
@@ -37,6 +41,7 @@ export const codes = {
   E0204: 'channels not divisible by groups',
   E0205: 'wrong rank',
   E0206: 'invalid tensor type',
+  E0207: 'shapes of a product do not broadcast',
   // expectations
   E0301: 'parameter count differs from expected',
   E0302: 'MAC count differs from expected',
@@ -67,7 +72,3 @@ export const codes = {
 } as const;
 
 export type Code = keyof typeof codes;
-
-export function codeTitle(c: Code): string {
-  return codes[c];
-}

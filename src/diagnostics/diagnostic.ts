@@ -1,5 +1,10 @@
-import type { Span } from './span.js';
+/**
+ * The one message type of the compiler, for every kind of problem: a syntax or shape error at a
+ * span of a source file, a problem with a whole file (a weights file, an ONNX model, an input
+ * array), or one with no place at all (an executor limit). Rendered by render.ts only.
+ */
 import type { Code } from './codes.js';
+import type { Span } from './span.js';
 
 export type Severity = 'error' | 'warning' | 'note';
 
@@ -17,46 +22,61 @@ export interface Diagnostic {
   code: Code;
   severity: Severity;
   message: string;
-  span: Span;
+  /** Where in a source file, when the problem has a place there. */
+  span?: Span;
+  /** The file a problem without a span is about (`weights.safetensors`, `model.onnx`). */
+  file?: string;
   labels: Label[];
   notes: string[];
   help?: string;
 }
 
-export function error(
-  code: Code,
-  message: string,
-  sp: Span,
-  extra: { labels?: Label[]; notes?: string[]; help?: string } = {},
-): Diagnostic {
+export interface DiagnosticExtra {
+  labels?: Label[];
+  notes?: string[];
+  help?: string | undefined;
+}
+
+/** Where a diagnostic points: a span, a file name, or nowhere. */
+export type At = Span | string | undefined;
+
+function make(severity: Severity, code: Code, message: string, at: At, extra: DiagnosticExtra): Diagnostic {
   return {
     code,
-    severity: 'error',
+    severity,
     message,
-    span: sp,
+    ...(typeof at === 'string' ? { file: at } : at !== undefined ? { span: at } : {}),
     labels: extra.labels ?? [],
     notes: extra.notes ?? [],
     ...(extra.help !== undefined ? { help: extra.help } : {}),
   };
 }
 
-/** Collects diagnostics; user errors are reported here, never thrown. */
-export class DiagnosticBag {
-  readonly items: Diagnostic[] = [];
-  add(d: Diagnostic): void {
-    this.items.push(d);
-  }
-  get hasErrors(): boolean {
-    return this.items.some((d) => d.severity === 'error');
-  }
+export function error(code: Code, message: string, at: At, extra: DiagnosticExtra = {}): Diagnostic {
+  return make('error', code, message, at, extra);
 }
 
-/** Sort by file, then offset, then code, so that output is deterministic. */
+export function warning(code: Code, message: string, at: At, extra: DiagnosticExtra = {}): Diagnostic {
+  return make('warning', code, message, at, extra);
+}
+
+/** The file a diagnostic is about, if any. */
+export function fileOf(d: Diagnostic): string | undefined {
+  return d.span?.file ?? d.file;
+}
+
+/** Sort by file, then offset, then code, so that output is deterministic; problems without a place first. */
 export function sortDiagnostics(ds: readonly Diagnostic[]): Diagnostic[] {
+  const key = (d: Diagnostic) => fileOf(d) ?? '';
   return [...ds].sort(
     (a, b) =>
-      (a.span.file < b.span.file ? -1 : a.span.file > b.span.file ? 1 : 0) ||
-      a.span.start - b.span.start ||
+      (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0) ||
+      (a.span?.start ?? -1) - (b.span?.start ?? -1) ||
       (a.code < b.code ? -1 : a.code > b.code ? 1 : 0),
   );
+}
+
+/** True when any of them is an error (warnings and notes do not fail a command). */
+export function hasErrors(ds: readonly Diagnostic[]): boolean {
+  return ds.some((d) => d.severity === 'error');
 }

@@ -2,8 +2,7 @@
  * The one renderer of diagnostics, in three formats: text (source line and carets, like rustc),
  * JSON (for tools), and GitHub Actions annotations. Line and column are computed here, from offsets.
  */
-import type { Diagnostic, Label } from './diagnostic.js';
-import { sortDiagnostics } from './diagnostic.js';
+import { fileOf, sortDiagnostics, type Diagnostic, type Label } from './diagnostic.js';
 import type { Span } from './span.js';
 
 export type Sources = ReadonlyMap<string, string>;
@@ -77,7 +76,7 @@ function snippet(sp: Span, marker: string, label: string, sources: Sources, gutt
 
 function gutterWidth(d: Diagnostic, sources: Sources): number {
   let max = 1;
-  for (const sp of [d.span, ...d.labels.map((l) => l.span)]) {
+  for (const sp of [...(d.span ? [d.span] : []), ...d.labels.map((l) => l.span)]) {
     const loc = locate(sp, sources);
     if (loc) max = Math.max(max, String(loc.start.line).length);
   }
@@ -87,10 +86,12 @@ function gutterWidth(d: Diagnostic, sources: Sources): number {
 function renderOne(d: Diagnostic, sources: Sources): string {
   const g = gutterWidth(d, sources);
   const pad = ' '.repeat(g);
-  const out: string[] = [`${d.severity}[${d.code}]: ${d.message}`, `${pad}--> ${location(d.span, sources)}`];
-  const same = d.labels.filter((l) => l.span.file === d.span.file && sameLine(l.span, d.span, sources));
-  const primaryLabel = same.length === 1 && overlaps(same[0]!, d.span) ? same[0]!.message : '';
-  out.push(...snippet(d.span, '^', primaryLabel, sources, g));
+  const out: string[] = [`${d.severity}[${d.code}]: ${d.message}`];
+  const sp = d.span;
+  if (sp === undefined && d.file !== undefined) out.push(`${pad}--> ${d.file}`);
+  const same = sp ? d.labels.filter((l) => l.span.file === sp.file && sameLine(l.span, sp, sources)) : [];
+  const primaryLabel = sp && same.length === 1 && overlaps(same[0]!, sp) ? same[0]!.message : '';
+  if (sp) out.push(`${pad}--> ${location(sp, sources)}`, ...snippet(sp, '^', primaryLabel, sources, g));
   for (const l of d.labels) {
     if (primaryLabel && l === same[0]) continue;
     out.push(`${pad}::: ${location(l.span, sources)}`);
@@ -111,37 +112,43 @@ function overlaps(l: Label, sp: Span): boolean {
   return l.span.start === sp.start && l.span.end === sp.end;
 }
 
-export function renderText(diags: readonly Diagnostic[], sources: Sources): string {
-  return sortDiagnostics(diags)
-    .map((d) => renderOne(d, sources))
-    .join('\n\n');
+/** The diagnostics to show under a cap (`--max-errors`): the first `max` in order, and how many more there are. */
+export function capped(diags: readonly Diagnostic[], max = Infinity): { shown: Diagnostic[]; more: number } {
+  const sorted = sortDiagnostics(diags);
+  return { shown: sorted.slice(0, max), more: Math.max(0, sorted.length - max) };
+}
+
+export function renderText(diags: readonly Diagnostic[], sources: Sources, opts: { max?: number } = {}): string {
+  const { shown, more } = capped(diags, opts.max);
+  const text = shown.map((d) => renderOne(d, sources)).join('\n\n');
+  return more > 0 ? `${text}\n\n... and ${more} more (raise --max-errors to see them)` : text;
 }
 
 export interface JsonDiagnostic {
   code: string;
   severity: string;
   message: string;
-  file: string;
-  line: number;
-  col: number;
-  endLine: number;
-  endCol: number;
+  /** The file, when the problem has one (absent for a problem of the whole run). */
+  file?: string;
+  /** Positions, when the problem has a place in a source file (1-based). */
+  line?: number;
+  col?: number;
+  endLine?: number;
+  endCol?: number;
   labels: { file: string; line: number; col: number; message: string }[];
   notes: string[];
   help?: string;
 }
 
 export function toJson(d: Diagnostic, sources: Sources): JsonDiagnostic {
-  const loc = locate(d.span, sources);
+  const loc = d.span ? locate(d.span, sources) : undefined;
+  const file = fileOf(d);
   return {
     code: d.code,
     severity: d.severity,
     message: d.message,
-    file: d.span.file,
-    line: loc?.start.line ?? 0,
-    col: loc?.start.col ?? 0,
-    endLine: loc?.end.line ?? 0,
-    endCol: loc?.end.col ?? 0,
+    ...(file !== undefined ? { file } : {}),
+    ...(loc ? { line: loc.start.line, col: loc.start.col, endLine: loc.end.line, endCol: loc.end.col } : {}),
     labels: d.labels.map((l) => {
       const ll = locate(l.span, sources);
       return { file: l.span.file, line: ll?.start.line ?? 0, col: ll?.start.col ?? 0, message: l.message };
@@ -149,10 +156,6 @@ export function toJson(d: Diagnostic, sources: Sources): JsonDiagnostic {
     notes: d.notes,
     ...(d.help !== undefined ? { help: d.help } : {}),
   };
-}
-
-export function renderJson(diags: readonly Diagnostic[], sources: Sources): string {
-  return JSON.stringify(sortDiagnostics(diags).map((d) => toJson(d, sources)), null, 2);
 }
 
 /** GitHub Actions workflow commands: `::error file=F,line=L,col=C,endLine=..,endColumn=..,title=CODE::message`. */
@@ -165,7 +168,11 @@ export function renderGithub(diags: readonly Diagnostic[], sources: Sources): st
       const level = d.severity === 'error' ? 'error' : d.severity === 'warning' ? 'warning' : 'notice';
       const extra = [...d.labels.map((l) => `${location(l.span, sources)}: ${l.message}`), ...d.notes, ...(d.help ? [`help: ${d.help}`] : [])];
       const msg = [d.message, ...extra].join('\n');
-      return `::${level} file=${escProp(j.file)},line=${j.line},col=${j.col},endLine=${j.endLine},endColumn=${j.endCol},title=${d.code}::${esc(msg)}`;
+      const where = [
+        ...(j.file !== undefined ? [`file=${escProp(j.file)}`] : []),
+        ...(j.line !== undefined ? [`line=${j.line},col=${j.col},endLine=${j.endLine},endColumn=${j.endCol}`] : []),
+      ];
+      return `::${level} ${[...where, `title=${d.code}`].join(',')}::${esc(msg)}`;
     })
     .join('\n');
 }

@@ -3,7 +3,7 @@
  * are computed only when a message is rendered (see render.ts).
  */
 export interface Span {
-  /** Path of the file as the user named it (or `<std>/resnet.resdsl` for the standard library). */
+  /** Path of the file as the user named it (or `std/resnet.resdsl` for the standard library). */
   file: string;
   /** Offset of the first character (0-based, UTF-16 code units, as JavaScript strings index). */
   start: number;
@@ -13,14 +13,4 @@ export interface Span {
 
 export function span(file: string, start: number, end: number): Span {
   return { file, start, end };
-}
-
-/** The smallest span covering both. Both must be in the same file; otherwise `a` is returned. */
-export function joinSpans(a: Span, b: Span): Span {
-  if (a.file !== b.file) return a;
-  return { file: a.file, start: Math.min(a.start, b.start), end: Math.max(a.end, b.end) };
-}
-
-export function formatSpan(s: Span): string {
-  return `${s.file}@${s.start}..${s.end}`;
 }

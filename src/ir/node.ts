@@ -1,6 +1,6 @@
 /** Making a node outside elaboration (passes): its type and parameter tensors come from the op's definition. */
 import type { Span } from '../diagnostics/span.js';
-import { isInferError, ops } from './ops/index.js';
+import { isInferError, opDef } from './ops/index.js';
 import type { Attrs, IrNode, OpName, ParamTensor, TensorType } from './types.js';
 
 export interface NewNode {
@@ -9,7 +9,15 @@ export interface NewNode {
   params: ParamTensor[];
 }
 
-/** Builds a node whose inputs have the given types; throws (a compiler bug) if the op rejects them. */
+/** The tensor name of a parameter: `<node>.<role>`, or the node's own name for role ''. */
+export function paramName(node: string, role: string): string {
+  return role === '' ? node : `${node}.${role}`;
+}
+
+/**
+ * Builds a node whose inputs have the given types, with the op's declared defaults for every
+ * attribute not given; throws (a compiler bug) if the op rejects them.
+ */
 export function makeNode(
   op: OpName,
   name: string,
@@ -18,18 +26,12 @@ export function makeNode(
   attrs: Attrs,
   origin: { span: Span; expansion: readonly Span[]; insertedBy?: string },
 ): NewNode {
-  const def = ops[op];
+  const def = opDef(op);
   const full = { ...def.attrs, ...attrs };
   const type = def.infer(full, inputTypes);
   if (isInferError(type)) throw new Error(`internal: ${op} node ${name} does not fit its input: ${type.message}`);
   const specs = def.params(full, inputTypes);
-  const params: ParamTensor[] = specs.map((p) => ({
-    name: `${name}.${p.role}`,
-    shape: p.shape,
-    trainable: p.trainable,
-    init: p.init,
-    ...(p.fan ? { fan: p.fan } : {}),
-  }));
+  const params: ParamTensor[] = specs.map((p) => ({ name: paramName(name, p.role), shape: p.shape, trainable: p.trainable, init: p.init }));
   const node: IrNode = {
     name,
     op,
@@ -47,4 +49,12 @@ export function makeNode(
 export function renameInputs(n: IrNode, subst: ReadonlyMap<string, string>): IrNode {
   if (!n.inputs.some((i) => subst.has(i))) return n;
   return { ...n, inputs: n.inputs.map((i) => subst.get(i) ?? i) };
+}
+
+/**
+ * The graph's outputs after values were substituted (a removed node's users read its replacement):
+ * shared by the passes that remove nodes.
+ */
+export function renameOutputs<T extends { value: string }>(outputs: readonly T[], subst: ReadonlyMap<string, string>): T[] {
+  return outputs.map((o) => (subst.has(o.value) ? { ...o, value: subst.get(o.value)! } : o));
 }

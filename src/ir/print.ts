@@ -14,17 +14,19 @@
  * shape, and with its tensor name only where that is not `<node>.<role>`. A value whose type is
  * missing prints as `?` (the verifier reports it).
  */
-import { ops } from './ops/index.js';
+import { opDef } from './ops/index.js';
+import { paramName } from './node.js';
 import { formatType, type AttrValue, type IrGraph, type IrNode, type TensorType } from './types.js';
 
 function formatAttrValue(v: AttrValue): string {
   if (typeof v === 'string') return JSON.stringify(v);
+  if (Array.isArray(v)) return `[${v.join(', ')}]`;
   return String(v);
 }
 
 /** Attributes in the op definition's order, then any the definition does not know (sorted). */
 export function formatAttrs(n: IrNode): string {
-  const def = ops[n.op];
+  const def = opDef(n.op);
   const known = Object.keys(def.attrs);
   const extra = Object.keys(n.attrs)
     .filter((k) => !known.includes(k))
@@ -40,7 +42,7 @@ function formatParams(g: IrGraph, n: IrNode): string {
     const name = n.params[role]!;
     const t = g.params.get(name);
     const shape = t ? `[${t.shape.join(', ')}]` : '?';
-    const label = name === `${n.name}.${role}` ? role : `${role} @${name}`;
+    const label = name === paramName(n.name, role) ? role || 'tensor' : `${role || 'tensor'} @${name}`;
     return `${label}: ${shape}`;
   });
   return ` params(${parts.join(', ')})`;

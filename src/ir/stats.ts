@@ -1,6 +1,5 @@
 /** Per-layer and total statistics of a graph: output shapes, parameter counts (what PyTorch's parameters() counts) and MACs at batch 1. */
-import { ops } from './ops/index.js';
-import { zeroMacs } from './ops/op.js';
+import { opDef } from './ops/index.js';
 import { formatType, type IrGraph, type IrNode } from './types.js';
 
 export interface LayerRow {
@@ -24,8 +23,8 @@ export interface GraphStats {
 
 /** A layer's multiply-accumulates, by its op's definition. */
 function layerMacs(g: IrGraph, n: IrNode): number {
-  const def = ops[n.op];
-  if (def.macs === zeroMacs) return 0;
+  const def = opDef(n.op);
+  if (def.macs === undefined) return 0;
   return def.macs({ ...def.attrs, ...n.attrs }, n.inputs.map((i) => g.types.get(i)!), g.types.get(n.name)!);
 }
 

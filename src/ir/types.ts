@@ -5,6 +5,9 @@
  * (`layer2.0.conv1.weight`). Graphs are treated as immutable: passes build new ones.
  */
 import type { Span } from '../diagnostics/span.js';
+import type { OpName } from './ops/index.js';
+
+export type { OpName };
 
 /** A dimension: a size, or a symbol (the batch size `N`). */
 export type Dim = number | string;
@@ -14,23 +17,8 @@ export interface TensorType {
   readonly shape: readonly Dim[];
 }
 
-export type OpName =
-  | 'conv'
-  | 'bn'
-  | 'relu'
-  | 'sigmoid'
-  | 'maxpool'
-  | 'avgpool'
-  | 'gap'
-  | 'flatten'
-  | 'fc'
-  | 'dropout'
-  | 'identity'
-  | 'add'
-  | 'shortcut'
-  | 'pad_channels';
-
-export type AttrValue = number | boolean | string;
+/** An attribute: a number, a flag, a string (a shortcut policy), or a list of integers (permute's dims). */
+export type AttrValue = number | boolean | string | readonly number[];
 export type Attrs = Readonly<Record<string, AttrValue>>;
 
 export interface IrNode {
@@ -50,7 +38,22 @@ export interface IrNode {
   readonly insertedBy?: string;
 }
 
-export type InitKind = 'conv_weight' | 'conv_bias' | 'bn_weight' | 'bn_bias' | 'bn_mean' | 'bn_var' | 'fc_weight' | 'fc_bias';
+/**
+ * How seeded initialization fills a parameter tensor (weights/init.ts): torchvision's schemes for
+ * conv, batch norm and linear layers, `ones`/`zeros`, or a constant (`fill:1e-6`, ConvNeXt's layer scale).
+ */
+export type InitKind =
+  | 'conv_weight'
+  | 'conv_bias'
+  | 'bn_weight'
+  | 'bn_bias'
+  | 'bn_mean'
+  | 'bn_var'
+  | 'fc_weight'
+  | 'fc_bias'
+  | 'ones'
+  | 'zeros'
+  | `fill:${number}`;
 
 export interface ParamTensor {
   readonly name: string;
@@ -59,8 +62,6 @@ export interface ParamTensor {
   readonly trainable: boolean;
   /** How seeded initialization fills it. */
   readonly init: InitKind;
-  /** For convolution weights: fan-in and fan-out, for initialization. */
-  readonly fan?: { readonly in: number; readonly out: number };
   /** Values, once weights are attached (seeded or loaded); absent in a graph only being checked. */
   readonly data?: Float32Array;
 }

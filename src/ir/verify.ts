@@ -11,7 +11,7 @@
  * values, with unique names; optionally no unresolved `shortcut`; and nothing dangling: no type
  * for a value that does not exist, no parameter tensor that no node uses.
  */
-import { isInferError, ops, type ParamSpec } from './ops/index.js';
+import { isInferError, isOpName, opDef, type ParamSpec } from './ops/index.js';
 import { formatType, sameType, type IrGraph, type IrNode, type TensorType } from './types.js';
 
 export interface VerifyOptions {
@@ -24,11 +24,11 @@ const product = (s: readonly number[]) => s.reduce((a, b) => a * b, 1);
 
 /** Attribute names and kinds; returns false when inference cannot be trusted to run on them. */
 function checkAttrs(n: IrNode, problems: string[]): boolean {
-  const defaults = ops[n.op].attrs;
+  const defaults = opDef(n.op).attrs;
   let ok = true;
   for (const [k, v] of Object.entries(n.attrs)) {
-    if (!(k in defaults)) problems.push(`node ${n.name}: ${n.op} has no attribute ${k}`);
-    else if (typeof v !== typeof defaults[k]) {
+    if (!Object.hasOwn(defaults, k)) problems.push(`node ${n.name}: ${n.op} has no attribute ${k}`);
+    else if (typeof v !== typeof defaults[k] || Array.isArray(v) !== Array.isArray(defaults[k])) {
       problems.push(`node ${n.name}: attribute ${k} is a ${typeof v}, ${n.op} wants a ${typeof defaults[k]}`);
       ok = false;
     }
@@ -42,7 +42,7 @@ function checkAttrs(n: IrNode, problems: string[]): boolean {
  * type in `known`; returns the input types when all are known and inference succeeded.
  */
 function checkType(g: IrGraph, n: IrNode, known: Map<string, TensorType>, problems: string[]): TensorType[] | undefined {
-  const def = ops[n.op];
+  const def = opDef(n.op);
   const own = g.types.get(n.name);
   if (!own) problems.push(`node ${n.name} has no type`);
   else known.set(n.name, own);
@@ -78,7 +78,7 @@ function claimParams(n: IrNode, owner: Map<string, string>, problems: string[]):
 }
 
 function checkParams(g: IrGraph, n: IrNode, inTypes: TensorType[], problems: string[]): void {
-  const def = ops[n.op];
+  const def = opDef(n.op);
   let specs: ParamSpec[];
   try {
     specs = def.params({ ...def.attrs, ...n.attrs }, inTypes);
@@ -116,7 +116,7 @@ interface State {
 }
 
 function checkNode(g: IrGraph, n: IrNode, st: State, opts: VerifyOptions, problems: string[]): void {
-  const def = ops[n.op];
+  const def = isOpName(n.op) ? opDef(n.op) : undefined;
   if (!def) {
     problems.push(`node ${n.name} has an unknown op ${String(n.op)}`);
     return;

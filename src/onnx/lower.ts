@@ -5,9 +5,8 @@
  * each node's source location in its doc_string.
  */
 import { positionOf, type Sources } from '../diagnostics/render.js';
-import { ops } from '../ir/ops/index.js';
-import type { OnnxAttrValue } from '../ir/ops/op.js';
-import type { IrGraph, TensorType } from '../ir/types.js';
+import { opDef, type OnnxAttrValue, type OnnxBuilder } from '../ir/ops/index.js';
+import type { IrGraph, IrNode, TensorType } from '../ir/types.js';
 import type { OnnxAttr, OnnxModel, OnnxNode, OnnxTensor, OnnxValueInfo } from './model.js';
 
 export const defaultOpset = 17;
@@ -34,6 +33,52 @@ function valueInfo(name: string, t: TensorType): OnnxValueInfo {
   return { name, elemType: 'float32', shape: [...t.shape] };
 }
 
+/** Lowers one IR node through its op's definition: its initializers, then the nodes it emits. */
+function lowerNode(g: IrGraph, n: IrNode, opset: number, resolve: (v: string) => string, doc: string | undefined, nodes: OnnxNode[], initializers: OnnxTensor[]): void {
+  const def = opDef(n.op);
+  const full = { ...def.attrs, ...n.attrs };
+  const inTypes = n.inputs.map((i) => g.types.get(i)!);
+  if (!def.onnx) throw new Error(`internal: ${n.op} node ${n.name} reached ONNX lowering, which it has no form in`);
+  // every parameter tensor, in the op's order, whether or not the lowering reads it
+  for (const p of def.params(full, inTypes)) {
+    const t = g.params.get(n.params[p.role]!)!;
+    if (!t.data) throw new Error(`internal: parameter ${t.name} has no data at ONNX lowering`);
+    initializers.push({ name: t.name, dims: [...t.shape], dataType: 'float32', data: t.data });
+  }
+  const emit = (name: string, opType: string, inputs: string[], attrs: Record<string, OnnxAttrValue>) =>
+    nodes.push({
+      name,
+      opType,
+      domain: '',
+      inputs,
+      outputs: [name],
+      attrs: Object.fromEntries(Object.keys(attrs).sort().map((k) => [k, attr(attrs[k]!)])),
+      ...(doc ? { docString: doc } : {}),
+    });
+  let done = false;
+  const b: OnnxBuilder = {
+    opset,
+    input: (i) => resolve(n.inputs[i]!),
+    param: (role) => n.params[role]!,
+    constant(suffix, dataType, dims, values) {
+      const name = `${n.name}.${suffix}`;
+      const data = dataType === 'int64' ? BigInt64Array.from(values.map(BigInt)) : Float32Array.from(values);
+      initializers.push({ name, dims, dataType, data });
+      return name;
+    },
+    node(suffix, opType, inputs, attrs = {}) {
+      emit(`${n.name}.${suffix}`, opType, inputs, attrs);
+      return `${n.name}.${suffix}`;
+    },
+    output(opType, inputs, attrs = {}) {
+      emit(n.name, opType, inputs, attrs);
+      done = true;
+    },
+  };
+  def.onnx.lower(b, full, inTypes);
+  if (!done) throw new Error(`internal: the lowering of ${n.op} emitted no output node for ${n.name}`);
+}
+
 export function lowerGraph(g: IrGraph, opts: LowerOptions): OnnxModel {
   const opset = opts.opset ?? defaultOpset;
   const alias = new Map<string, string>(); // IR value -> the IR value it is an alias of
@@ -44,35 +89,8 @@ export function lowerGraph(g: IrGraph, opts: LowerOptions): OnnxModel {
   const nodes: OnnxNode[] = [];
   const initializers: OnnxTensor[] = [];
   for (const n of g.nodes) {
-    const def = ops[n.op];
-    const full = { ...def.attrs, ...n.attrs };
-    const inTypes = n.inputs.map((i) => g.types.get(i)!);
-    const low = def.lower(full, inTypes, opset);
-    if (!low) {
-      alias.set(n.name, resolve(n.inputs[0]!));
-      continue;
-    }
-    const paramNames = def.params(full, inTypes).map((p) => n.params[p.role]!);
-    for (const pn of paramNames) {
-      const p = g.params.get(pn)!;
-      if (!p.data) throw new Error(`internal: parameter ${pn} has no data at ONNX lowering`);
-      initializers.push({ name: pn, dims: [...p.shape], dataType: 'float32', data: p.data });
-    }
-    const consts = (low.constInputs ?? []).map((c) => {
-      const name = `${n.name}.${c.suffix}`;
-      initializers.push({ name, dims: [c.values.length], dataType: 'int64', data: BigInt64Array.from(c.values.map(BigInt)) });
-      return name;
-    });
-    const doc = docString(n.span, opts.sources);
-    nodes.push({
-      name: n.name,
-      opType: low.opType,
-      domain: '',
-      inputs: [...n.inputs.map(resolve), ...paramNames, ...consts],
-      outputs: [n.name],
-      attrs: Object.fromEntries(Object.keys(low.attrs).sort().map((k) => [k, attr(low.attrs[k]!)])),
-      ...(doc ? { docString: doc } : {}),
-    });
+    if (opDef(n.op).inferenceIdentity) alias.set(n.name, resolve(n.inputs[0]!));
+    else lowerNode(g, n, opset, resolve, docString(n.span, opts.sources), nodes, initializers);
   }
   // Graph outputs take the DSL's output names. A layer whose own name an output takes (and which is
   // not that output) gets a fresh value name, so that no name is defined twice.

@@ -88,15 +88,50 @@ export type ExpectStmt =
   | { kind: 'Expect'; span: Span; what: 'params' | 'macs'; whatSpan: Span; value: Expr }
   | { kind: 'Expect'; span: Span; what: 'output'; whatSpan: Span; output?: Ident; type: TypeExpr };
 
-/** One item of a sequence: an optional label, then a term. `layer1: basic(64) x 2` */
+/**
+ * A label: a name (`layer1:`), or a quoted template whose `{name}` holes are filled with values
+ * at elaboration (`"block{stage}-{i}":`, for torchvision's hyphenated module names).
+ */
+export type Label = Ident | TemplateLabel;
+
+export interface TemplateLabel {
+  kind: 'Template';
+  span: Span;
+  /** Literal text and the names of the holes, in order. */
+  parts: (string | Ident)[];
+}
+
+/**
+ * One item of a sequence, or one operand of a combination: an optional label, a term, and an
+ * optional condition. `X if c` is present only when c holds; `X if c else Y` is Y otherwise.
+ */
 export interface LayerStmt {
   kind: 'Layer';
   span: Span;
-  label?: Ident;
+  label?: Label;
   term: Term;
+  when?: Condition;
 }
 
-export type Term = Residual | Repeat | Path | CallTerm;
+export interface Condition {
+  span: Span;
+  cond: Expr;
+  otherwise?: LayerStmt;
+}
+
+export type Term = Combination | Repeat | Path | CallTerm;
+
+/**
+ * `A + B + ...` (a residual sum) or `A * B * ...` (a product, as a squeeze-and-excitation gate):
+ * every operand reads the same input, their results are added or multiplied (broadcasting a
+ * [N, C, 1, 1] gate over [N, C, H, W]). `*` binds tighter than `+`.
+ */
+export interface Combination {
+  kind: 'Combination';
+  span: Span;
+  op: '+' | '*';
+  operands: LayerStmt[];
+}
 
 /** `<a; b; c>`: layers applied in order. Items may be separated by `;` or by nothing (newlines). */
 export interface Path {
@@ -113,27 +148,17 @@ export interface CallTerm {
   args: Arg[] | null;
 }
 
-/** `TERM x COUNT` or `TERM x COUNT with first(ARGS)`: the first repetition gets ARGS added to (or overriding) its arguments. */
+/**
+ * `TERM x COUNT`, optionally `as i` (i is 0, 1, ... in each item) and `with first(ARGS)` (the
+ * first repetition gets ARGS added to, or overriding, its arguments).
+ */
 export interface Repeat {
   kind: 'Repeat';
   span: Span;
   body: Path | CallTerm;
   count: Expr;
+  index?: Ident;
   first?: { span: Span; args: Arg[] };
-}
-
-/** `MAIN + OTHER (+ OTHER ...)`: out = MAIN(x) + OTHER(x) for each operand. Operands may carry labels: `<...> + extra: <conv1; bn>`. */
-export interface Residual {
-  kind: 'Residual';
-  span: Span;
-  operands: ResidualOperand[];
-}
-
-export interface ResidualOperand {
-  kind: 'Operand';
-  span: Span;
-  label?: Ident;
-  term: Repeat | Path | CallTerm;
 }
 
 /** `name = value` or `value`. */
@@ -144,7 +169,7 @@ export interface Arg {
   value: Expr;
 }
 
-export type Expr = IntLit | FloatLit | BoolLit | NameRef | Unary | Binary | CallExpr;
+export type Expr = IntLit | FloatLit | BoolLit | NameRef | Unary | Binary | Compare | Logical | CallExpr;
 
 /** Integer literal; `_` separators removed. `exact` is false when the value exceeds 2^53 - 1. */
 export interface IntLit {
@@ -175,19 +200,39 @@ export interface NameRef {
 export interface Unary {
   kind: 'Unary';
   span: Span;
-  op: '-';
+  op: '-' | 'not';
   operand: Expr;
 }
 
+/** Arithmetic: `/` is true division, `//` floor division, `%` the remainder of floor division. */
 export interface Binary {
   kind: 'Binary';
   span: Span;
-  op: '+' | '-' | '*' | '/' | '%';
+  op: '+' | '-' | '*' | '/' | '//' | '%';
   left: Expr;
   right: Expr;
 }
 
-/** A block applied to arguments inside an expression: a block value with those arguments bound (`bottleneck(groups = 32)`). */
+export interface Compare {
+  kind: 'Compare';
+  span: Span;
+  op: '==' | '!=' | '<' | '<=' | '>' | '>=';
+  left: Expr;
+  right: Expr;
+}
+
+export interface Logical {
+  kind: 'Logical';
+  span: Span;
+  op: 'and' | 'or';
+  left: Expr;
+  right: Expr;
+}
+
+/**
+ * A name applied to arguments inside an expression: a built-in function (`make_divisible(x, 8)`),
+ * or a block or layer value with those arguments bound (`bottleneck(groups = 32)`).
+ */
 export interface CallExpr {
   kind: 'CallExpr';
   span: Span;

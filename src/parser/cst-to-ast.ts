@@ -206,32 +206,67 @@ class Builder {
     return { kind: 'Expect', span: sp, what: what.image, whatSpan: this.tokSpan(what), value: this.expr(e) };
   }
 
+  /** A statement: a sum of products; one operand alone is that operand. */
   private layer(n: CstNode): A.LayerStmt | undefined {
-    const term = this.residual(node(n, 'residual'));
-    if (term === undefined) return undefined;
-    const label = this.ident(tok(n, 'label'));
-    const sp = label ? this.join(label.span, term.span) : term.span;
-    return label ? { kind: 'Layer', span: sp, label, term } : { kind: 'Layer', span: sp, term };
+    return this.combine(nodes(n, 'product').map((p) => this.product(p)), '+');
   }
 
-  private residual(n: CstNode | undefined): A.Term | undefined {
-    const reps = nodes(n, 'repeat');
-    const labels = toks(n, 'label');
-    const operands: A.ResidualOperand[] = [];
-    for (const r of reps) {
-      const term = this.repeat(r);
-      if (term === undefined) continue;
-      const start = term.span.start;
-      const prev = operands.length > 0 ? operands[operands.length - 1]!.span.end : -1;
-      const lt = operands.length > 0 ? labels.find((t) => t.startOffset > prev && t.startOffset < start) : undefined;
-      const label = this.ident(lt);
-      const sp = label ? this.join(label.span, term.span) : term.span;
-      operands.push(label ? { kind: 'Operand', span: sp, label, term } : { kind: 'Operand', span: sp, term });
+  private product(n: CstNode): A.LayerStmt | undefined {
+    return this.combine(nodes(n, 'operand').map((o) => this.operand(o)), '*');
+  }
+
+  private combine(items: (A.LayerStmt | undefined)[], op: '+' | '*'): A.LayerStmt | undefined {
+    const operands = items.filter((x): x is A.LayerStmt => x !== undefined);
+    if (operands.length <= 1) return operands[0];
+    const sp = this.join(operands[0]!.span, operands[operands.length - 1]!.span);
+    return { kind: 'Layer', span: sp, term: { kind: 'Combination', span: sp, op, operands } };
+  }
+
+  private operand(n: CstNode): A.LayerStmt | undefined {
+    const r = node(n, 'repeat');
+    const term = r ? this.repeat(r) : undefined;
+    if (term === undefined) return undefined;
+    const label = this.label(node(n, 'label'));
+    const stmt: A.LayerStmt = { kind: 'Layer', span: label ? this.join(label.span, term.span) : term.span, term };
+    if (label) stmt.label = label;
+    const cond = node(n, 'orExpr');
+    if (cond !== undefined) {
+      const otherwiseNode = node(n, 'operand');
+      const otherwise = otherwiseNode ? this.operand(otherwiseNode) : undefined;
+      stmt.when = { span: this.nodeSpan(n), cond: this.orExpr(cond), ...(otherwise ? { otherwise } : {}) };
+      stmt.span = this.join(stmt.span, stmt.when.span);
     }
-    const first = operands[0];
-    if (first === undefined) return undefined;
-    if (operands.length === 1 && first.label === undefined) return first.term;
-    return { kind: 'Residual', span: this.join(first.span, operands[operands.length - 1]!.span), operands };
+    return stmt;
+  }
+
+  /** `name` or a quoted template `"block{s}-{i}"` (holes are names; text may not hold `.`). */
+  private label(n: CstNode | undefined): A.Label | undefined {
+    const id = tok(n, 'Ident');
+    if (id !== undefined) return this.ident(id);
+    const str = tok(n, 'StringLit');
+    if (str === undefined) return undefined;
+    const sp = this.tokSpan(str);
+    const text = unescape(str.image);
+    const parts: (string | A.Ident)[] = [];
+    const hole = /\{([^{}]*)\}/g;
+    let at = 0;
+    for (let m = hole.exec(text); m !== null; m = hole.exec(text)) {
+      if (m.index > at) parts.push(text.slice(at, m.index));
+      const name = m[1]!.trim();
+      if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
+        this.diagnostics.push(error('E0002', `a label's hole holds a name, found \`{${m[1]}}\``, sp, { help: 'write "block{stage}-{i}", with names of parameters or repetition indices' }));
+        return undefined;
+      }
+      parts.push({ kind: 'Ident', name, span: sp });
+      at = m.index + m[0].length;
+    }
+    if (at < text.length) parts.push(text.slice(at));
+    const literal = parts.filter((p): p is string => typeof p === 'string').join('');
+    if (/[.{}]/.test(literal) || text.length === 0) {
+      this.diagnostics.push(error('E0002', text.length === 0 ? 'a label cannot be empty' : 'a label cannot hold `.`, `{` or `}` outside a hole', sp, { help: 'labels are names such as layer1 or "block1-{i}"' }));
+      return undefined;
+    }
+    return { kind: 'Template', span: sp, parts };
   }
 
   private repeat(n: CstNode): A.Repeat | A.Path | A.CallTerm | undefined {
@@ -244,6 +279,8 @@ class Builder {
     const count = this.count(countNode);
     if (count === undefined) return body;
     const rep: A.Repeat = { kind: 'Repeat', span: this.join(body.span, this.nodeSpan(n)), body, count };
+    const index = this.ident(tok(n, 'index'));
+    if (index !== undefined) rep.index = index;
     const withTok = tok(n, 'With');
     const argList = node(n, 'argList');
     if (withTok !== undefined && argList !== undefined) {
@@ -301,27 +338,40 @@ class Builder {
     return { kind: 'Type', span: this.nodeSpan(n), dtype, dims: nodes(n, 'expr').map((e) => this.expr(e)) };
   }
 
-  // Expressions. Operators are folded to the left; a tree deeper than maxExprDepth is reported
-  // once and replaced by a placeholder.
+  // Expressions. Operators are folded to the left, each operator token standing between the
+  // operands it joins (the grammar's operator classes keep them in source order); a tree deeper
+  // than maxExprDepth is reported once and replaced by a placeholder.
 
   private expr(n: CstNode): Expr {
-    return this.chain(n, 'term', ['Plus', 'Minus'], (t) => this.term(t));
+    const o = node(n, 'orExpr');
+    return o ? this.orExpr(o) : this.placeholder(this.nodeSpan(n));
   }
 
-  private term(n: CstNode): Expr {
-    return this.chain(n, 'unary', ['Star', 'Slash', 'Percent'], (u) => this.unary(u));
+  private orExpr(n: CstNode): Expr {
+    return this.chain(n, 'andExpr', 'Or', (c) => this.chain(c, 'notExpr', 'And', (d) => this.notExpr(d), logical), logical);
   }
 
-  private chain(n: CstNode, sub: string, opKeys: string[], build: (c: CstNode) => Expr): Expr {
+  private notExpr(n: CstNode): Expr {
+    const inner = node(n, 'notExpr');
+    const not = tok(n, 'Not');
+    if (inner !== undefined && not !== undefined) return this.prefix('not', not, this.notExpr(inner));
+    const c = node(n, 'comparison');
+    return c ? this.chain(c, 'additive', 'ComparisonOperator', (a) => this.additive(a), compare) : this.placeholder(this.nodeSpan(n));
+  }
+
+  private additive(n: CstNode): Expr {
+    return this.chain(n, 'multiplicative', 'AdditionOperator', (m) => this.chain(m, 'unary', 'MultiplicationOperator', (u) => this.unary(u), binary), binary);
+  }
+
+  private chain(n: CstNode, sub: string, opKey: string, build: (c: CstNode) => Expr, make: (op: string, l: Expr, r: Expr, sp: Span) => Expr): Expr {
     const operands = nodes(n, sub).map(build);
-    const ops = opKeys.flatMap((k) => toks(n, k)).sort((a, b) => a.startOffset - b.startOffset);
+    const ops = toks(n, opKey);
     let acc = operands[0];
     if (acc === undefined) return this.placeholder(this.nodeSpan(n));
     for (let i = 1; i < operands.length; i++) {
       const right = operands[i]!;
-      const op = (ops[i - 1]?.image ?? '+') as A.Binary['op'];
       const d = Math.max(this.depthOf(acc), this.depthOf(right)) + 1;
-      acc = { kind: 'Binary', span: this.join(acc.span, right.span), op, left: acc, right };
+      acc = make(ops[i - 1]?.image ?? '+', acc, right, this.join(acc.span, right.span));
       this.depth.set(acc, d);
       if (d > maxExprDepth) return this.tooDeep(acc.span);
     }
@@ -344,10 +394,14 @@ class Builder {
     const a = node(n, 'atom');
     const operand = a !== undefined ? this.atom(a) : this.placeholder(this.nodeSpan(n));
     const minus = tok(n, 'Minus');
-    if (minus === undefined) return operand;
-    const u: A.Unary = { kind: 'Unary', span: this.join(this.tokSpan(minus), operand.span), op: '-', operand };
-    this.depth.set(u, this.depthOf(operand) + 1);
-    return u;
+    return minus === undefined ? operand : this.prefix('-', minus, operand);
+  }
+
+  private prefix(op: A.Unary['op'], t: IToken, operand: Expr): Expr {
+    const u: A.Unary = { kind: 'Unary', span: this.join(this.tokSpan(t), operand.span), op, operand };
+    const d = this.depthOf(operand) + 1;
+    this.depth.set(u, d);
+    return d > maxExprDepth ? this.tooDeep(u.span) : u;
   }
 
   private atom(n: CstNode): Expr {
@@ -384,6 +438,10 @@ class Builder {
     return { kind: 'Int', span: sp, value: Number(digits), exact };
   }
 }
+
+const binary = (op: string, left: Expr, right: Expr, span: Span): Expr => ({ kind: 'Binary', span, op: op as A.Binary['op'], left, right });
+const compare = (op: string, left: Expr, right: Expr, span: Span): Expr => ({ kind: 'Compare', span, op: op as A.Compare['op'], left, right });
+const logical = (op: string, left: Expr, right: Expr, span: Span): Expr => ({ kind: 'Logical', span, op: op as A.Logical['op'], left, right });
 
 /** Build the AST of one file from the CST of its `file` rule. */
 export function cstToAst(cst: CstNode, file: string, length: number): { ast: A.FileAst; diagnostics: Diagnostic[] } {

@@ -43,6 +43,8 @@ const altNouns: Record<string, string> = {
   expectStmt: '`params`, `macs` or `output`',
   count: 'a repetition count',
   primary: 'a layer',
+  label: 'a label',
+  notExpr: 'an expression',
   atom: 'an expression',
 };
 
@@ -250,24 +252,43 @@ class ResdslParser extends CstParser {
     ]);
   });
 
-  layer = this.RULE('layer', () => {
-    this.OPTION(() => {
-      this.CONSUME(T.Ident, { LABEL: 'label' });
-      this.CONSUME(T.Colon);
-    });
-    this.SUBRULE(this.residual);
-  });
+  // Layers. A statement is a sum of products of operands (`<...> * gate + identity`); an operand
+  // is an optionally labelled repetition or primary, optionally conditional (`X if c else Y`).
 
-  residual = this.RULE('residual', () => {
-    this.SUBRULE(this.repeat);
+  layer = this.RULE('layer', () => {
+    this.SUBRULE(this.product);
     this.MANY(() => {
       this.CONSUME(T.Plus);
-      this.OPTION(() => {
-        this.CONSUME(T.Ident, { LABEL: 'label' });
-        this.CONSUME(T.Colon);
-      });
-      this.SUBRULE2(this.repeat);
+      this.SUBRULE2(this.product);
     });
+  });
+
+  product = this.RULE('product', () => {
+    this.SUBRULE(this.operand);
+    this.MANY(() => {
+      this.CONSUME(T.Star);
+      this.SUBRULE2(this.operand);
+    });
+  });
+
+  operand = this.RULE('operand', () => {
+    this.OPTION(() => {
+      this.SUBRULE(this.label);
+      this.CONSUME(T.Colon);
+    });
+    this.SUBRULE(this.repeat);
+    this.OPTION2(() => {
+      this.CONSUME(T.If);
+      this.SUBRULE(this.orExpr, { ARGS: [false] });
+      this.OPTION3(() => {
+        this.CONSUME(T.Else);
+        this.SUBRULE2(this.operand);
+      });
+    });
+  });
+
+  label = this.RULE('label', () => {
+    this.OR([{ ALT: () => this.CONSUME(T.Ident) }, { ALT: () => this.CONSUME(T.StringLit) }]);
   });
 
   repeat = this.RULE('repeat', () => {
@@ -276,6 +297,10 @@ class ResdslParser extends CstParser {
       this.CONSUME(T.Times);
       this.SUBRULE(this.count);
       this.OPTION2(() => {
+        this.CONSUME(T.As);
+        this.CONSUME(T.Ident, { LABEL: 'index' });
+      });
+      this.OPTION3(() => {
         this.CONSUME(T.With);
         this.CONSUME(T.First);
         this.SUBRULE(this.argList);
@@ -330,22 +355,60 @@ class ResdslParser extends CstParser {
     this.SUBRULE(this.expr);
   });
 
+  // Expressions, loosest first. `angles` says whether `<` and `>` may compare here: in a layer's
+  // condition (`X if c`) a path may follow, so there they compare only before a number, `-` or `(`
+  // (`if n > 2`); `if (a < b)` compares anything.
+
   expr = this.RULE('expr', () => {
-    this.SUBRULE(this.term);
+    this.SUBRULE(this.orExpr, { ARGS: [true] });
+  });
+
+  orExpr = this.RULE('orExpr', (angles = true) => {
+    this.SUBRULE(this.andExpr, { ARGS: [angles] });
     this.MANY(() => {
-      this.OR([{ ALT: () => this.CONSUME(T.Plus) }, { ALT: () => this.CONSUME(T.Minus) }]);
-      this.SUBRULE2(this.term);
+      this.CONSUME(T.Or);
+      this.SUBRULE2(this.andExpr, { ARGS: [angles] });
     });
   });
 
-  term = this.RULE('term', () => {
+  andExpr = this.RULE('andExpr', (angles = true) => {
+    this.SUBRULE(this.notExpr, { ARGS: [angles] });
+    this.MANY(() => {
+      this.CONSUME(T.And);
+      this.SUBRULE2(this.notExpr, { ARGS: [angles] });
+    });
+  });
+
+  notExpr = this.RULE('notExpr', (angles = true) => {
+    this.OR([
+      { ALT: () => { this.CONSUME(T.Not); this.SUBRULE(this.notExpr, { ARGS: [angles] }); } },
+      { ALT: () => this.SUBRULE(this.comparison, { ARGS: [angles] }) },
+    ]);
+  });
+
+  comparison = this.RULE('comparison', (angles = true) => {
+    this.SUBRULE(this.additive);
+    this.OPTION({
+      GATE: () => angles || !(tokenMatcher(this.LA(1), T.LAngle) || tokenMatcher(this.LA(1), T.RAngle)) || startsNumber(this.LA(2)),
+      DEF: () => {
+        this.CONSUME(T.ComparisonOperator);
+        this.SUBRULE2(this.additive);
+      },
+    });
+  });
+
+  additive = this.RULE('additive', () => {
+    this.SUBRULE(this.multiplicative);
+    this.MANY(() => {
+      this.CONSUME(T.AdditionOperator);
+      this.SUBRULE2(this.multiplicative);
+    });
+  });
+
+  multiplicative = this.RULE('multiplicative', () => {
     this.SUBRULE(this.unary);
     this.MANY(() => {
-      this.OR([
-        { ALT: () => this.CONSUME(T.Star) },
-        { ALT: () => this.CONSUME(T.Slash) },
-        { ALT: () => this.CONSUME(T.Percent) },
-      ]);
+      this.CONSUME(T.MultiplicationOperator);
       this.SUBRULE2(this.unary);
     });
   });
@@ -378,6 +441,11 @@ class ResdslParser extends CstParser {
     });
     this.CONSUME(T.RBracket);
   });
+}
+
+/** Whether a token can only begin an expression, not a layer (after `<` or `>` in a condition). */
+function startsNumber(t: IToken): boolean {
+  return tokenMatcher(t, T.IntLit) || tokenMatcher(t, T.FloatLit) || tokenMatcher(t, T.Minus) || tokenMatcher(t, T.LParen);
 }
 
 /** The one parser instance. Set `parser.input`, call `parser.file()`, read `parser.errors`. */

@@ -39,11 +39,11 @@ export function parseSource(text: string, file: string): ParseResult {
   let lastIndex = -2;
   for (const e of errors) {
     const d = parseError(e, tokens, text, file);
-    const index = firstTokenAt(tokens, d.span.start);
+    const index = firstTokenAt(tokens, d.span!.start);
     const cascade = index === lastIndex + 1; // right after another error: most likely caused by it
     lastIndex = index;
-    if (cascade || seen.has(d.span.start)) continue;
-    seen.add(d.span.start);
+    if (cascade || seen.has(d.span!.start)) continue;
+    seen.add(d.span!.start);
     diags.push(d);
   }
   const built = cstToAst(cst, file, text.length);
@@ -75,8 +75,8 @@ function offsetOf(t: IToken): number {
 function shadowed(lexDiags: Diagnostic[], tokens: IToken[], length: number): Set<number> {
   const out = new Set<number>();
   for (const d of lexDiags) {
-    out.add(d.span.start);
-    const i = firstTokenAt(tokens, d.span.end);
+    out.add(d.span!.start);
+    const i = firstTokenAt(tokens, d.span!.end);
     out.add(tokens[i]?.startOffset ?? length);
   }
   return out;
@@ -96,7 +96,7 @@ function firstTokenAt(tokens: IToken[], offset: number): number {
 
 /** E0005 for a file over the size limit, E0006 for a NUL byte or a lone surrogate. */
 function checkText(text: string, file: string): Diagnostic | undefined {
-  const bytes = Buffer.byteLength(text, 'utf8');
+  const bytes = new TextEncoder().encode(text).length;
   if (bytes > limits.maxSourceBytes) {
     return error('E0005', `file is too large: ${bytes} bytes, the limit is ${limits.maxSourceBytes}`,
       span(file, 0, 0), { help: 'split the file into several and join them with `use`' });

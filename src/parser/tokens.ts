@@ -67,10 +67,20 @@ function keyword(word: string, name: string): TokenType {
   return createToken({ name, pattern: new RegExp(word), longer_alt: Ident, label: `'${word}'` });
 }
 
-/** A punctuation token spelled `text`, labelled like a keyword. */
-function punct(name: string, text: string): TokenType {
-  return createToken({ name, pattern: new RegExp(text.replace(/[(){}[\]+*/]/g, '\\$&')), label: `'${text}'` });
+/** A punctuation token spelled `text`, labelled like a keyword, optionally in a category (an operator class). */
+function punct(name: string, text: string, ...categories: TokenType[]): TokenType {
+  const pattern = new RegExp(text.replace(/[(){}[\]+*/]/g, '\\$&'));
+  return createToken({ name, pattern, label: `'${text}'`, ...(categories.length ? { categories } : {}) });
 }
+
+/** An operator class (chevrotain's token category): the grammar consumes the class, the tree keeps the token. */
+function category(name: string, label: string): TokenType {
+  return createToken({ name, pattern: Lexer.NA, label });
+}
+
+export const AdditionOperator = category('AdditionOperator', '`+` or `-`');
+export const MultiplicationOperator = category('MultiplicationOperator', '`*`, `/`, `//` or `%`');
+export const ComparisonOperator = category('ComparisonOperator', 'a comparison');
 
 /** The source spelling of a keyword or punctuation token, from its label; undefined for others. */
 export function spellingOf(t: TokenType): string | undefined {
@@ -90,16 +100,26 @@ export const True = keyword('true', 'True');
 export const False = keyword('false', 'False');
 /** `x`, the repetition keyword: `basic(64) x 2`. */
 export const Times = keyword('x', 'Times');
+export const As = keyword('as', 'As');
+export const If = keyword('if', 'If');
+export const Else = keyword('else', 'Else');
+export const And = keyword('and', 'And');
+export const Or = keyword('or', 'Or');
+export const Not = keyword('not', 'Not');
 
 /** Keywords in source spelling, for editors (the TextMate grammar is checked against this list). */
 export const keywordTokens: readonly TokenType[] = [
-  Block, Network, Use, Input, Output, Expect, With, First, True, False, Times,
+  Block, Network, Use, Input, Output, Expect, With, First, True, False, Times, As, If, Else, And, Or, Not,
 ];
 
-export const EqEq = punct('EqEq', '==');
+export const EqEq = punct('EqEq', '==', ComparisonOperator);
+export const NotEq = punct('NotEq', '!=', ComparisonOperator);
+export const LtEq = punct('LtEq', '<=', ComparisonOperator);
+export const GtEq = punct('GtEq', '>=', ComparisonOperator);
 export const Eq = punct('Eq', '=');
-export const LAngle = punct('LAngle', '<');
-export const RAngle = punct('RAngle', '>');
+/** `<` and `>` close paths and compare: in a condition, a comparison with them is told apart by what follows. */
+export const LAngle = punct('LAngle', '<', ComparisonOperator);
+export const RAngle = punct('RAngle', '>', ComparisonOperator);
 export const LParen = punct('LParen', '(');
 export const RParen = punct('RParen', ')');
 export const LBrace = punct('LBrace', '{');
@@ -109,11 +129,12 @@ export const RBracket = punct('RBracket', ']');
 export const Semi = punct('Semi', ';');
 export const Comma = punct('Comma', ',');
 export const Colon = punct('Colon', ':');
-export const Plus = punct('Plus', '+');
-export const Minus = punct('Minus', '-');
-export const Star = punct('Star', '*');
-export const Slash = punct('Slash', '/');
-export const Percent = punct('Percent', '%');
+export const Plus = punct('Plus', '+', AdditionOperator);
+export const Minus = punct('Minus', '-', AdditionOperator);
+export const Star = punct('Star', '*', MultiplicationOperator);
+export const SlashSlash = punct('SlashSlash', '//', MultiplicationOperator);
+export const Slash = punct('Slash', '/', MultiplicationOperator);
+export const Percent = punct('Percent', '%', MultiplicationOperator);
 
 export const allTokens: TokenType[] = [
   WhiteSpace, Comment,
@@ -121,8 +142,9 @@ export const allTokens: TokenType[] = [
   FloatLit, IntLit, BadNumber,
   ...keywordTokens,
   Ident,
-  EqEq, Eq, LAngle, RAngle, LParen, RParen, LBrace, RBrace, LBracket, RBracket,
-  Semi, Comma, Colon, Plus, Minus, Star, Slash, Percent,
+  EqEq, NotEq, LtEq, GtEq, Eq, LAngle, RAngle, LParen, RParen, LBrace, RBrace, LBracket, RBracket,
+  Semi, Comma, Colon, Plus, Minus, Star, SlashSlash, Slash, Percent,
+  AdditionOperator, MultiplicationOperator, ComparisonOperator,
 ];
 
 /** Opening and closing brackets, for the nesting pre-scan and for "opened here" labels. */

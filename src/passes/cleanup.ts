@@ -1,27 +1,29 @@
 /**
- * Clean-up: removes the ops that are the identity at inference (`dropout`, `identity`), their
+ * Clean-up: removes the ops that are the identity at inference (`dropout`, `identity`: what their
+ * definitions declare), their
  * users and outputs reading their input instead; then removes dead code (nodes no graph output
  * depends on); then drops the types and parameter tensors of removed nodes, so that nothing is
  * left dangling. Graph inputs stay, used or not: they are the network's interface.
  */
-import { renameInputs } from '../ir/node.js';
-import type { IrGraph, IrNode, OpName } from '../ir/types.js';
+import { renameInputs, renameOutputs } from '../ir/node.js';
+import { opDef } from '../ir/ops/index.js';
+import type { IrGraph, IrNode } from '../ir/types.js';
 import type { Pass, PassResult } from './pass.js';
 
-const passthrough: ReadonlySet<OpName> = new Set<OpName>(['dropout', 'identity']);
+/** An op its definition declares the identity at inference (dropout, identity, stochastic depth). */
+const passthrough = (n: IrNode) => opDef(n.op).inferenceIdentity === true;
 
-/** Removes dropout and identity nodes, rewiring their users (chains included) and outputs. */
+/** Removes the inference identities, rewiring their users (chains included) and outputs. */
 export function removePassthrough(g: IrGraph): IrGraph {
-  if (!g.nodes.some((n) => passthrough.has(n.op))) return g;
+  if (!g.nodes.some(passthrough)) return g;
   const subst = new Map<string, string>();
   const nodes: IrNode[] = [];
   for (const raw of g.nodes) {
     const n = renameInputs(raw, subst);
-    if (passthrough.has(n.op)) subst.set(n.name, n.inputs[0]!);
+    if (passthrough(n)) subst.set(n.name, n.inputs[0]!);
     else nodes.push(n);
   }
-  const outputs = g.outputs.map((o) => (subst.has(o.value) ? { ...o, value: subst.get(o.value)! } : o));
-  return { ...g, nodes, outputs };
+  return { ...g, nodes, outputs: renameOutputs(g.outputs, subst) };
 }
 
 /** The nodes some graph output depends on, in their order. */
@@ -53,7 +55,7 @@ export function cleanup(g: IrGraph): PassResult {
 
 export const cleanupPass: Pass = {
   name: 'cleanup',
-  description: 'remove dropout and identity, then dead code, unused parameter tensors and types',
+  description: 'remove the identities at inference (dropout, identity), then dead code, unused parameter tensors and types',
   optional: false,
   run: (g) => cleanup(g),
 };

@@ -13,7 +13,7 @@
  * pre-activation `bn; relu; conv`) stays. Applied until nothing changes (a bn after a fused bn
  * fuses in the next round). Pure: the input graph and its Float32Arrays are never written.
  */
-import { renameInputs } from '../ir/node.js';
+import { renameInputs, renameOutputs } from '../ir/node.js';
 import { ops } from '../ir/ops/index.js';
 import { num } from '../ir/ops/op.js';
 import type { IrGraph, IrNode, ParamTensor } from '../ir/types.js';
@@ -79,7 +79,7 @@ function foldTensors(g: IrGraph, { conv, bn }: Pair): { weight: ParamTensor; bia
   const oldB = conv.params.bias !== undefined ? g.params.get(biasName) : undefined;
   const bias: ParamTensor = oldB
     ? { ...oldB, data: b2 }
-    : { name: biasName, shape: [out], trainable: true, init: 'conv_bias', ...(oldW.fan ? { fan: oldW.fan } : {}), data: b2 };
+    : { name: biasName, shape: [out], trainable: true, init: 'conv_bias', data: b2 };
   return { weight: { ...oldW, data: w2 }, bias };
 }
 
@@ -103,8 +103,7 @@ function fusePairs(g: IrGraph, pairs: readonly Pair[]): IrGraph {
     if (subst.has(n.name)) continue;
     nodes.push(renameInputs(fusedConv.get(n.name) ?? n, subst));
   }
-  const outputs = g.outputs.map((o) => (subst.has(o.value) ? { ...o, value: subst.get(o.value)! } : o));
-  return { ...g, nodes, types, params, outputs };
+  return { ...g, nodes, types, params, outputs: renameOutputs(g.outputs, subst) };
 }
 
 export function fuseConvBn(g: IrGraph): PassResult {

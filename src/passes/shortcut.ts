@@ -8,7 +8,7 @@
  * A block's `shortcut(A|B|C)` overrides the compile-wide policy.
  */
 import { error, type Diagnostic } from '../diagnostics/diagnostic.js';
-import { makeNode, renameInputs } from '../ir/node.js';
+import { makeNode, renameInputs, renameOutputs } from '../ir/node.js';
 import { formatType, type IrGraph, type IrNode, type ParamTensor, type TensorType } from '../ir/types.js';
 import type { Pass, PassOptions, ShortcutPolicy } from './pass.js';
 
@@ -22,7 +22,8 @@ function resolveOne(n: IrNode, input: TensorType, policy: ShortcutPolicy, diags:
   const acc = { nodes: [] as IrNode[], types: [] as [string, TensorType][], params: [] as ParamTensor[] };
   let cur = n.inputs[0]!;
   let curType = input;
-  const push = (op: Parameters<typeof makeNode>[0], name: string, attrs: Record<string, number | boolean>) => {
+  // every attribute not given is the op's declared default (ir/ops/*.ts)
+  const push = (op: Parameters<typeof makeNode>[0], name: string, attrs: Record<string, number>) => {
     const m = makeNode(op, name, [cur], [curType], attrs, origin);
     acc.nodes.push(m.node);
     acc.types.push([name, m.type]);
@@ -40,14 +41,14 @@ function resolveOne(n: IrNode, input: TensorType, policy: ShortcutPolicy, diags:
       );
       return undefined;
     }
-    if (stride > 1) push('avgpool', `${n.name}.subsample`, { k: 1, stride, pad: 0, ceil: false, count_include_pad: true });
+    if (stride > 1) push('avgpool', `${n.name}.subsample`, { k: 1, stride, pad: 0 });
     if (out > inC) {
       const before = Math.floor((out - inC) / 2);
       push('pad_channels', `${n.name}.pad`, { before, after: out - inC - before });
     }
   } else {
-    push('conv', `${n.name}.0`, { out, k: 1, stride, pad: 0, dilation: 1, groups: 1, bias: false });
-    push('bn', `${n.name}.1`, { eps: 1e-5 });
+    push('conv', `${n.name}.0`, { out, k: 1, stride, pad: 0 });
+    push('bn', `${n.name}.1`, {});
   }
   return { ...acc, result: cur };
 }
@@ -79,8 +80,7 @@ export function resolveShortcuts(g: IrGraph, opts: PassOptions): { graph: IrGrap
     for (const p of r.params) params.set(p.name, p);
     subst.set(n.name, r.result);
   }
-  const outputs = g.outputs.map((o) => (subst.has(o.value) ? { ...o, value: subst.get(o.value)! } : o));
-  return { graph: { ...g, nodes, types, params, outputs, modules }, diagnostics };
+  return { graph: { ...g, nodes, types, params, outputs: renameOutputs(g.outputs, subst), modules }, diagnostics };
 }
 
 export const shortcutPass: Pass = {

@@ -6,7 +6,8 @@
  */
 import { error, type Diagnostic } from '../diagnostics/diagnostic.js';
 import type { BlockDecl, NetworkDecl } from '../parser/ast.js';
-import { isBuiltinName } from '../ir/elaborate/builtins.js';
+import { builtinFunctions } from '../ir/elaborate/functions.js';
+import { resolveLayerName } from '../ir/ops/index.js';
 import type { Program, SourceFile } from './load.js';
 
 export interface DeclRef {
@@ -22,8 +23,9 @@ export function ownDecls(file: SourceFile, diags: Diagnostic[]): Map<string, Dec
   for (const item of file.ast.items) {
     if (item.kind === 'Use') continue;
     const name = item.name.name;
-    if (isBuiltinName(name)) {
-      diags.push(error('E0102', `${name} is a built-in layer and cannot be redefined`, item.name.span, { help: 'choose another name' }));
+    if (resolveLayerName(name) || name === 'shortcut' || builtinFunctions.has(name)) {
+      const what = builtinFunctions.has(name) ? 'function' : 'layer';
+      diags.push(error('E0102', `${name} is a built-in ${what} and cannot be redefined`, item.name.span, { help: 'choose another name' }));
       continue;
     }
     const prev = own.get(name);

@@ -4,17 +4,11 @@
  * defaults for biases and fully connected layers. Each tensor draws from its own stream
  * (`tensorRng(seed, name)`), so its values depend only on the seed and its name.
  */
+import type { InitKind } from '../ir/types.js';
 import { Rng, tensorRng } from './rng.js';
 
-export type InitKind =
-  | 'conv_weight'
-  | 'conv_bias'
-  | 'bn_weight'
-  | 'bn_bias'
-  | 'bn_mean'
-  | 'bn_var'
-  | 'fc_weight'
-  | 'fc_bias';
+export type { InitKind };
+
 
 export interface InitOptions {
   /**
@@ -62,7 +56,7 @@ function fillFanInUniform(out: Float32Array, rng: Rng, fan: number): void {
  * - conv_weight `[out, in/groups, kh, kw]`: normal(0, sqrt(2 / (out * kh * kw))) (Kaiming, fan_out, relu gain);
  * - conv_bias `[out]`: uniform(-1/sqrt(fan_in), 1/sqrt(fan_in)), fan_in = in/groups * kh * kw;
  * - fc_weight `[out, in]` and fc_bias `[out]`: uniform(-1/sqrt(in), 1/sqrt(in));
- * - bn_weight and bn_var: ones; bn_bias and bn_mean: zeros (these draw nothing from `rng`).
+ * - bn_weight, bn_var and ones: ones; bn_bias, bn_mean and zeros: zeros; `fill:v`: v (these draw nothing from `rng`).
  */
 export function initTensor(
   kind: InitKind,
@@ -88,11 +82,15 @@ export function initTensor(
       break;
     case 'bn_weight':
     case 'bn_var':
+    case 'ones':
       out.fill(1);
       break;
     case 'bn_bias':
     case 'bn_mean':
+    case 'zeros':
       break;
+    default:
+      out.fill(Number(kind.slice('fill:'.length)));
   }
   return out;
 }

@@ -5,6 +5,8 @@ import { blockBody, exprOf, layerOf, noSpans, parseOk } from './helpers.js';
 const I = (name: string) => ({ kind: 'Ident', name });
 const call = (name: string, args: unknown[] | null = null) => ({ kind: 'Call', callee: I(name), args });
 const L = (term: unknown, label?: string) => (label ? { kind: 'Layer', label: I(label), term } : { kind: 'Layer', term });
+const sum = (...operands: unknown[]) => ({ kind: 'Combination', op: '+', operands });
+const product = (...operands: unknown[]) => ({ kind: 'Combination', op: '*', operands });
 const int = (value: number) => ({ kind: 'Int', value, exact: true });
 const name = (n: string) => ({ kind: 'Name', name: n });
 const arg = (value: unknown, n?: string) => (n ? { kind: 'Arg', name: I(n), value } : { kind: 'Arg', value });
@@ -34,10 +36,7 @@ describe('items', () => {
 
   it('block bodies: braces with statements, `=`, and a bare layer', () => {
     expect(noSpans(blockBody('block b(out) {\n  <conv3; bn> + shortcut\n  relu\n}'))).toEqual([
-      L({ kind: 'Residual', operands: [
-        { kind: 'Operand', term: { kind: 'Path', items: [L(call('conv3')), L(call('bn'))] } },
-        { kind: 'Operand', term: call('shortcut') },
-      ] }),
+      L(sum(L({ kind: 'Path', items: [L(call('conv3')), L(call('bn'))] }), L(call('shortcut')))),
       L(call('relu')),
     ]);
     expect(noSpans(blockBody('block b(out) =\n  relu'))).toEqual([L(call('relu'))]);
@@ -124,21 +123,59 @@ describe('layers', () => {
     );
   });
 
-  it('residual with a labelled operand, and with three operands', () => {
-    expect(noSpans(layerOf('<conv3> + extra: <conv1; bn>'))).toEqual({
-      kind: 'Residual',
-      operands: [
-        { kind: 'Operand', term: { kind: 'Path', items: [L(call('conv3'))] } },
-        { kind: 'Operand', label: I('extra'), term: { kind: 'Path', items: [L(call('conv1')), L(call('bn'))] } },
-      ],
+  it('residual with labelled operands (the first one too), and with three operands', () => {
+    expect(noSpans(layerOf('<conv3> + extra: <conv1; bn>'))).toEqual(
+      sum(L({ kind: 'Path', items: [L(call('conv3'))] }), L({ kind: 'Path', items: [L(call('conv1')), L(call('bn'))] }, 'extra')),
+    );
+    expect(noSpans(layerOf('f: <conv3> + proj: shortcut'))).toEqual(sum(L({ kind: 'Path', items: [L(call('conv3'))] }, 'f'), L(call('shortcut'), 'proj')));
+    expect(noSpans(layerOf('a + identity + shortcut(A)'))).toEqual(sum(L(call('a')), L(call('identity')), L(call('shortcut', [arg(name('A'))]))));
+  });
+
+  it('products bind tighter than sums: a squeeze-and-excitation gate in a residual', () => {
+    expect(noSpans(layerOf('<conv3> * gate + identity'))).toEqual(sum(L(product(L({ kind: 'Path', items: [L(call('conv3'))] }), L(call('gate')))), L(call('identity'))));
+    expect(noSpans(layerOf('identity * <gap; fc1: conv1(8)>'))).toEqual(
+      product(L(call('identity')), L({ kind: 'Path', items: [L(call('gap')), L(call('conv1', [arg(int(8))]), 'fc1')] })),
+    );
+  });
+
+  it('conditional operands and items: `if`, `if ... else`, chained', () => {
+    const when = (cond: unknown, otherwise?: unknown) => (otherwise ? { cond, otherwise } : { cond });
+    expect(noSpans(layerOf('<conv3> + identity if stride == 1 and in == out'))).toEqual(
+      sum(L({ kind: 'Path', items: [L(call('conv3'))] }), {
+        ...L(call('identity')),
+        when: when({
+          kind: 'Logical', op: 'and',
+          left: { kind: 'Compare', op: '==', left: name('stride'), right: int(1) },
+          right: { kind: 'Compare', op: '==', left: name('in'), right: name('out') },
+        }),
+      }),
+    );
+    expect(noSpans(layerOf('<e: conv1(h) if h != a; relu>'))).toEqual({
+      kind: 'Path',
+      items: [{ ...L(call('conv1', [arg(name('h'))]), 'e'), when: when({ kind: 'Compare', op: '!=', left: name('h'), right: name('a') }) }, L(call('relu'))],
     });
-    expect(noSpans(layerOf('a + identity + shortcut(A)'))).toEqual({
-      kind: 'Residual',
-      operands: [
-        { kind: 'Operand', term: call('a') },
-        { kind: 'Operand', term: call('identity') },
-        { kind: 'Operand', term: call('shortcut', [arg(name('A'))]) },
-      ],
+    expect(noSpans(blockBody('block b(a) = a if not u else b if y else c')[0])).toEqual({
+      ...L(call('a')),
+      when: when({ kind: 'Unary', op: 'not', operand: name('u') }, { ...L(call('b')), when: when(name('y'), L(call('c'))) }),
+    });
+  });
+
+  it('in a condition, < and > compare before a number and close or open paths otherwise', () => {
+    expect(noSpans(layerOf('<conv3 if n > 2>'))).toEqual({
+      kind: 'Path', items: [{ ...L(call('conv3')), when: { cond: { kind: 'Compare', op: '>', left: name('n'), right: int(2) } } }],
+    });
+    expect(noSpans(blockBody('block b(a) {\n  relu if a\n  <conv3>\n}'))).toEqual([
+      { ...L(call('relu')), when: { cond: name('a') } },
+      L({ kind: 'Path', items: [L(call('conv3'))] }),
+    ]);
+    expect(noSpans(blockBody('block b(a) = relu if (a < b)')[0])).toMatchObject({ when: { cond: { kind: 'Compare', op: '<' } } });
+  });
+
+  it('template labels with holes, and a repetition index', () => {
+    expect(noSpans(blockBody('block b(a) = "block{s}-{i}": blk(8) x n as i')[0])).toEqual({
+      kind: 'Layer',
+      label: { kind: 'Template', parts: ['block', I('s'), '-', I('i')] },
+      term: { kind: 'Repeat', body: call('blk', [arg(int(8))]), count: name('n'), index: I('i') },
     });
   });
 
@@ -156,16 +193,15 @@ describe('layers', () => {
   });
 
   it('a repetition as a residual operand, and nested paths with labels inside', () => {
-    expect(noSpans(layerOf('<s: <a; b> x 2; relu> + shortcut x 1'))).toEqual({
-      kind: 'Residual',
-      operands: [
-        { kind: 'Operand', term: { kind: 'Path', items: [
+    expect(noSpans(layerOf('<s: <a; b> x 2; relu> + shortcut x 1'))).toEqual(
+      sum(
+        L({ kind: 'Path', items: [
           L({ kind: 'Repeat', body: { kind: 'Path', items: [L(call('a')), L(call('b'))] }, count: int(2) }, 's'),
           L(call('relu')),
-        ] } },
-        { kind: 'Operand', term: { kind: 'Repeat', body: call('shortcut'), count: int(1) } },
-      ],
-    });
+        ] }),
+        L({ kind: 'Repeat', body: call('shortcut'), count: int(1) }),
+      ),
+    );
   });
 
   it('a labelled layer inside a path, and an empty path', () => {
@@ -187,6 +223,19 @@ describe('expressions', () => {
       bin('-', bin('+', name('a'), bin('*', name('b'), name('c'))), bin('%', name('d'), name('e'))),
     );
     expect(noSpans(exprOf('(a + b) * c'))).toEqual(bin('*', bin('+', name('a'), name('b')), name('c')));
+  });
+
+  it('true and floor division, comparisons, and / or / not with their precedence', () => {
+    const cmp = (op: string, left: unknown, right: unknown) => ({ kind: 'Compare', op, left, right });
+    expect(noSpans(exprOf('a // 4 / 2'))).toEqual(bin('/', bin('//', name('a'), int(4)), int(2)));
+    expect(noSpans(exprOf('not a == 1 or b < c and d >= 2'))).toEqual({
+      kind: 'Logical', op: 'or',
+      left: { kind: 'Unary', op: 'not', operand: cmp('==', name('a'), int(1)) },
+      right: { kind: 'Logical', op: 'and', left: cmp('<', name('b'), name('c')), right: cmp('>=', name('d'), int(2)) },
+    });
+    expect(noSpans(exprOf('make_divisible(c * 0.25, 8)'))).toEqual({
+      kind: 'CallExpr', callee: I('make_divisible'), args: [arg(bin('*', name('c'), { kind: 'Float', value: 0.25 })), arg(int(8))],
+    });
   });
 
   it('unary minus, floats, booleans, calls', () => {
@@ -218,9 +267,9 @@ describe('expressions', () => {
 });
 
 describe('lexical details', () => {
-  it('keywords need whole words: x0, blocks, inputs, first_ are names', () => {
-    expect(noSpans(layerOf('x0 + blocks + inputs + first_ + xx'))).toMatchObject({
-      operands: ['x0', 'blocks', 'inputs', 'first_', 'xx'].map((n) => ({ term: call(n) })),
+  it('keywords need whole words: x0, blocks, inputs, first_, iff, nothing are names', () => {
+    expect(noSpans(layerOf('x0 + blocks + inputs + first_ + xx + iff + nothing + ask'))).toMatchObject({
+      operands: ['x0', 'blocks', 'inputs', 'first_', 'xx', 'iff', 'nothing', 'ask'].map((n) => ({ term: call(n) })),
     });
   });
 

@@ -29,11 +29,12 @@ describe('the design card line', () => {
               kind: 'Layer',
               span: sp(17, 52),
               term: {
-                kind: 'Residual',
+                kind: 'Combination',
                 span: sp(17, 52),
+                op: '+',
                 operands: [
                   {
-                    kind: 'Operand',
+                    kind: 'Layer',
                     span: sp(17, 41),
                     term: {
                       kind: 'Path',
@@ -42,7 +43,7 @@ describe('the design card line', () => {
                     },
                   },
                   {
-                    kind: 'Operand',
+                    kind: 'Layer',
                     span: sp(44, 52),
                     term: { kind: 'Call', span: sp(44, 52), callee: id('shortcut', 44), args: null },
                   },

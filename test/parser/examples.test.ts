@@ -25,7 +25,7 @@ describe('the brief examples', () => {
       kind: 'Binary', op: '*', left: { kind: 'Name', name: 'planes' }, right: { kind: 'Int', value: 4, exact: true },
     });
     const layer = b.body[0] as A.LayerStmt;
-    expect(layer.term.kind).toBe('Residual');
+    expect(layer.term.kind).toBe('Combination');
   });
 
   it('read the resnet network statement by statement', () => {

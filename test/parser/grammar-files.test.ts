@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ruleNames } from '../../src/parser/grammar.js';
 import { keywordTokens, spellingOf } from '../../src/parser/tokens.js';
-import { diagramsHtml, diagramsPath } from '../../scripts/gen-grammar.js';
+import { diagramsHtml, diagramsPath, readmePath, readmeWithTable, tmLanguage, tmLanguagePath } from '../../scripts/generate.js';
 
 const read = (name: string) => readFileSync(new URL(`../../grammar/${name}`, import.meta.url), 'utf8');
 const ebnf = read('resdsl.ebnf').replace(/\(\*[\s\S]*?\*\)/g, ' ');
@@ -34,7 +34,7 @@ describe('grammar/resdsl.ebnf', () => {
 });
 
 describe('grammar/diagrams.html', () => {
-  it('is what scripts/gen-grammar.ts generates now (run `npx tsx scripts/gen-grammar.ts` if not)', () => {
+  it('is what scripts/generate.ts generates now (run `npx tsx scripts/generate.ts` if not)', () => {
     expect(diagramsPath.endsWith('grammar/diagrams.html')).toBe(true);
     expect(readFileSync(diagramsPath, 'utf8') === diagramsHtml()).toBe(true);
   });
@@ -54,6 +54,10 @@ describe('grammar/resdsl.tmLanguage.json', () => {
   const matching = (scope: string, text: string) =>
     all.some((p) => p.name?.startsWith(scope) && p.match !== undefined && new RegExp(`^(?:${p.match})$`).test(text));
 
+  it('is what scripts/generate.ts generates now, from the lexer and the op definitions (run `npx tsx scripts/generate.ts` if not)', () => {
+    expect(readFileSync(tmLanguagePath, 'utf8')).toBe(tmLanguage());
+  });
+
   it('has a scope and regexes that compile', () => {
     expect(tm.scopeName).toBe('source.resdsl');
     for (const p of all) for (const re of [p.match, p.begin, p.end]) if (re !== undefined) expect(() => new RegExp(re)).not.toThrow();
@@ -70,8 +74,15 @@ describe('grammar/resdsl.tmLanguage.json', () => {
     expect(matching('comment', '# a comment')).toBe(true);
     for (const n of ['25_557_032', '0', '0.5', '1e-5']) expect(matching('constant.numeric', n)).toBe(true);
     expect(matching('constant.numeric', '1__0')).toBe(false);
-    const builtins = 'conv1 conv3 conv7 conv bn relu sigmoid maxpool maxpool3 avgpool avgpool2 gap flatten fc dropout identity shortcut';
+    const builtins = 'conv1 conv3 conv7 conv dwconv3 bn relu sigmoid maxpool maxpool3 avgpool avgpool2 gap flatten fc dropout identity shortcut make_divisible round';
     for (const b of builtins.split(' ')) expect(matching('support.function', b)).toBe(true);
     expect(matching('support.function', 'conv3x')).toBe(false);
+  });
+});
+
+describe('README.md', () => {
+  it('lists every built-in layer and function as scripts/generate.ts makes the table from their definitions', () => {
+    const readme = readFileSync(readmePath, 'utf8');
+    expect(readme).toBe(readmeWithTable(readme));
   });
 });

@@ -5,16 +5,26 @@
 import type { Label } from '../../diagnostics/diagnostic.js';
 import type { Span } from '../../diagnostics/span.js';
 import { limits } from '../../limits.js';
-import { isInferError, ops } from '../ops/index.js';
+import { paramName } from '../node.js';
+import { isInferError, opDef } from '../ops/index.js';
 import { elements } from '../ops/op.js';
-import { formatType, type Attrs, type GraphInput, type IrNode, type OpName, type ParamTensor, type TensorType } from '../types.js';
+import { formatType, tensorType, type Attrs, type GraphInput, type IrNode, type OpName, type ParamTensor, type TensorType } from '../types.js';
 import { fail } from './abort.js';
 
-/** The tensor flowing through a sequence, and where it came from (for messages). */
+/**
+ * The tensor flowing through a sequence, and where it came from (for messages). After an error the
+ * cursor is poisoned: what follows is still checked for its own mistakes (arguments, names), but
+ * builds no nodes and reports nothing about shapes, which the first error made unknowable.
+ */
 export interface Cursor {
   value: string;
   type: TensorType;
   origin: Span;
+  poisoned?: true;
+}
+
+export function poisoned(origin: Span): Cursor {
+  return { value: '', type: tensorType([]), origin, poisoned: true };
 }
 
 /**
@@ -91,18 +101,32 @@ export class GraphBuilder {
   }
 
   addInput(name: string, type: TensorType, span: Span): Cursor {
-    this.claim(name, span);
+    this.claim(name, span, undefined);
     this.checkSize(name, type, span);
     this.inputs.push({ name, type, span });
     this.types.set(name, type);
     return { value: name, type, origin: span };
   }
 
-  /** A name is free until a value has it (the types map holds every value). */
-  private claim(name: string, span: Span): void {
-    if (!this.types.has(name)) return;
-    const prev = this.nodes.find((n) => n.name === name)?.span ?? this.inputs.find((i) => i.name === name)!.span;
-    fail('E0111', `the name ${name} is given to two layers`, span, {
+  /** Where each value's name was given (a label, or the layer), for the duplicate-name message. */
+  private readonly namedAt = new Map<string, Span>();
+
+  /**
+   * A labelled item's full name (`layer1`, `features.3`), claimed at its label so that a label used
+   * twice is reported at both labels rather than at a layer inside the second item.
+   */
+  claimLabel(name: string, labelSpan: Span): void {
+    this.claim(name, labelSpan, labelSpan);
+  }
+
+  /** A name is free until a value or a label has it (a labelled layer's node takes its own label's claim). */
+  private claim(name: string, span: Span, labelSpan: Span | undefined): void {
+    const prev = this.namedAt.get(name);
+    if (prev === undefined || (labelSpan !== undefined && prev === labelSpan)) {
+      this.namedAt.set(name, labelSpan ?? span);
+      return;
+    }
+    fail('E0111', `the name ${name} is given to two layers`, labelSpan ?? span, {
       labels: [{ span: prev, message: 'first given here' }, ...this.expansionLabels()],
       help: 'give one of them a different label',
     });
@@ -115,9 +139,15 @@ export class GraphBuilder {
       });
   }
 
-  /** Adds a node: infers its type by the op's definition and registers its parameter tensors. */
-  add(op: OpName, name: string, inputs: Cursor[], attrs: Attrs, span: Span, labels: () => Label[] = noLabels): Cursor {
-    const def = ops[op];
+  /**
+   * Adds a node: infers its type by the op's definition and registers its parameter tensors. With a
+   * poisoned input it adds nothing and passes the poison on. `labelSpan` is where the node's name
+   * was given, when a label gave it.
+   */
+  add(op: OpName, name: string, inputs: Cursor[], attrs: Attrs, span: Span, labels: () => Label[] = noLabels, labelSpan?: Span): Cursor {
+    const bad = inputs.find((c) => c.poisoned);
+    if (bad) return bad;
+    const def = opDef(op);
     const inTypes = inputs.map((c) => c.type);
     const t = def.infer(attrs, inTypes);
     if (isInferError(t))
@@ -127,18 +157,16 @@ export class GraphBuilder {
         ...(t.help ? { help: t.help } : {}),
       });
     if (this.nodes.length >= limits.maxNodes) fail('E0405', `the network has more than ${limits.maxNodes} layers`, span);
-    this.claim(name, span);
+    this.claim(name, span, labelSpan);
     this.checkSize(name, t, span);
     const params: Record<string, string> = {};
     for (const p of def.params(attrs, inTypes)) {
-      const pname = `${name}.${p.role}`;
+      const pname = paramName(name, p.role);
       const count = p.shape.reduce((a, b) => a * b, 1);
       this.paramCount += count;
       if (this.paramCount > limits.maxParams)
         fail('E0406', `the network has more than ${limits.maxParams} parameters`, span, { labels: this.expansionLabels() });
-      const tensor: ParamTensor = p.fan
-        ? { name: pname, shape: p.shape, trainable: p.trainable, init: p.init, fan: p.fan }
-        : { name: pname, shape: p.shape, trainable: p.trainable, init: p.init };
+      const tensor: ParamTensor = { name: pname, shape: p.shape, trainable: p.trainable, init: p.init };
       this.params.set(pname, tensor);
       params[p.role] = pname;
     }

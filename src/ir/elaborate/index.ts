@@ -1,14 +1,14 @@
 /**
  * Elaboration of a program: every concrete network of the root file (or the one asked for),
- * each into an IR graph with its expectations. A network stops at its first error; the others
- * go on. Generic networks (with parameters lacking defaults) are templates, elaborated only
- * through the networks defined from them.
+ * each into an IR graph with its expectations. Every statement's errors are reported and
+ * elaboration goes on; a network with errors yields no graph. Generic networks (with parameters
+ * lacking defaults) are templates, elaborated only through the networks defined from them.
  */
 import { error, type Diagnostic } from '../../diagnostics/diagnostic.js';
 import type { NetworkDecl } from '../../parser/ast.js';
 import type { Program } from '../../program/load.js';
 import { buildScopes, type DeclRef } from '../../program/scope.js';
-import { Abort } from './abort.js';
+import { closest } from './suggest.js';
 import { elaborateNetwork, newCtx, type ElaboratedNetwork } from './network.js';
 
 export type { ElaboratedNetwork, Expectation } from './network.js';
@@ -25,8 +25,38 @@ export interface ElaborateOptions {
   single?: boolean;
 }
 
-function isConcrete(d: NetworkDecl): boolean {
+export function isConcrete(d: NetworkDecl): boolean {
   return d.base !== undefined || d.params.every((p) => p.default !== undefined);
+}
+
+/** The networks to elaborate, or the diagnostic saying why there are none. */
+function choose(all: NetworkDecl[], file: string, opts: ElaborateOptions): NetworkDecl[] | Diagnostic {
+  if (opts.network !== undefined) {
+    const found = all.find((n) => n.name.name === opts.network);
+    if (!found) {
+      const names = all.map((n) => n.name.name);
+      const near = closest(opts.network, names);
+      return error('E0112', `no network named ${opts.network} in ${file}`, file, {
+        help: near ? `a network with a similar name exists: ${near}` : names.length ? `the file holds ${names.join(', ')}` : 'the file holds no network',
+      });
+    }
+    if (!isConcrete(found)) {
+      const missing = found.params.filter((p) => p.default === undefined).map((p) => p.name.name);
+      return error('E0117', `network ${found.name.name} needs arguments for ${missing.join(', ')}`, found.name.span, {
+        help: `define a network from it: network my_net = ${found.name.name}(${missing.join(', ')})`,
+      });
+    }
+    return [found];
+  }
+  const chosen = all.filter(isConcrete);
+  if (opts.single && chosen.length !== 1)
+    return error(
+      'E0112',
+      chosen.length === 0 ? `${file} holds no network to compile` : `${file} holds ${chosen.length} networks`,
+      file,
+      chosen.length ? { help: `choose one with -n: ${chosen.map((n) => n.name.name).join(', ')}` } : {},
+    );
+  return chosen;
 }
 
 export function elaborateProgram(prog: Program, opts: ElaborateOptions = {}): Elaboration {
@@ -36,54 +66,20 @@ export function elaborateProgram(prog: Program, opts: ElaborateOptions = {}): El
   for (const d of scopeDiags) diagnostics.push(d); // a loop: a spread of 100,000 items overflows the stack
   if (scopeDiags.length) return { networks: [], diagnostics };
   const root = prog.root;
-  const all = root.ast.items.filter((i): i is NetworkDecl => i.kind === 'Network');
-  const fileStart = { file: root.name, start: 0, end: 0 };
-  let chosen: NetworkDecl[];
-  if (opts.network !== undefined) {
-    const found = all.find((n) => n.name.name === opts.network);
-    if (!found) {
-      const names = all.map((n) => n.name.name);
-      diagnostics.push(
-        error('E0112', `no network named ${opts.network} in ${root.name}`, fileStart, {
-          help: names.length ? `the file holds ${names.join(', ')}` : 'the file holds no network',
-        }),
-      );
-      return { networks: [], diagnostics };
-    }
-    if (!isConcrete(found)) {
-      const missing = found.params.filter((p) => p.default === undefined).map((p) => p.name.name);
-      diagnostics.push(
-        error('E0117', `network ${found.name.name} needs arguments for ${missing.join(', ')}`, found.name.span, {
-          help: `define a network from it: network my_net = ${found.name.name}(${missing.join(', ')})`,
-        }),
-      );
-      return { networks: [], diagnostics };
-    }
-    chosen = [found];
-  } else {
-    chosen = all.filter(isConcrete);
-    if (opts.single && chosen.length !== 1) {
-      diagnostics.push(
-        error(
-          'E0112',
-          chosen.length === 0 ? `${root.name} holds no network to compile` : `${root.name} holds ${chosen.length} networks`,
-          fileStart,
-          chosen.length ? { help: `choose one with -n: ${chosen.map((n) => n.name.name).join(', ')}` } : {},
-        ),
-      );
-      return { networks: [], diagnostics };
-    }
-  }
+  const chosen = choose(
+    root.ast.items.filter((i): i is NetworkDecl => i.kind === 'Network'),
+    root.name,
+    opts,
+  );
+  if (!Array.isArray(chosen)) return { networks: [], diagnostics: [...diagnostics, chosen] };
   const networks: ElaboratedNetwork[] = [];
   for (const decl of chosen) {
     const ref = scopes.get(root.absPath)!.get(decl.name.name) as DeclRef & { decl: NetworkDecl };
     if (!ref || ref.decl !== decl) continue; // a duplicate, already reported
-    try {
-      networks.push(elaborateNetwork(newCtx(scopes), ref, [], decl.span, decl.name.name));
-    } catch (e) {
-      if (e instanceof Abort) diagnostics.push(e.diagnostic);
-      else throw e;
-    }
+    const ctx = newCtx(scopes);
+    const net = elaborateNetwork(ctx, ref, [], decl.span, decl.name.name);
+    for (const d of ctx.diagnostics) diagnostics.push(d);
+    if (net) networks.push(net);
   }
   return { networks, diagnostics };
 }

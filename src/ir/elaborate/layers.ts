@@ -1,212 +1,184 @@
 /**
- * Elaboration of layer statements: built-in layers, block calls, paths, repetition and residuals,
- * each turned into IR nodes with inferred types and torchvision-style names.
+ * Elaboration of layer statements: built-in layers, block calls, paths, repetitions, conditions
+ * and labels, each turned into IR nodes with inferred types and torchvision-style names.
+ *
+ * Names follow torch.nn: in a block (a `counters` scope) an unlabelled conv is `conv1`, `conv2`,
+ * other layers `relu`, `relu2`, and a block call `basic1`; in a labelled path (a `sequential`
+ * scope, like nn.Sequential) every item takes the next index: a layer or a block call is `0`, a
+ * nested path is a nested Sequential (`0.0`, `0.1`), a repetition's items are `0`, `1`, ...; a label
+ * names an item instead. An item absent by its condition takes no index.
+ *
+ * Each statement is elaborated on its own: an error is reported (once) and the statement's output
+ * is poisoned, so that the statements after it are still checked (combine.ts, context.ts).
  */
+import type { Span } from '../../diagnostics/span.js';
 import { limits } from '../../limits.js';
-import type { Arg, CallTerm, LayerStmt, Repeat, Residual, ResidualOperand } from '../../parser/ast.js';
-import { formatType, sameType, type Dim } from '../types.js';
-import { fail } from './abort.js';
-import { callBlock, bindBlock } from './blocks.js';
-import { builtinAttrs, counterKind, resolveBuiltin } from './builtins.js';
-import { NameScope, type Cursor } from './context.js';
-import type { Ctx, Env } from './env.js';
-import { describe, evalExpr, type BoundArg, type Value } from './values.js';
-
-export function evalArgs(ctx: Ctx, env: Env, args: readonly Arg[]): BoundArg[] {
-  return args.map((a) => ({
-    ...(a.name ? { name: a.name.name } : {}),
-    value: evalValue(ctx, env, a.value),
-    span: a.span,
-  }));
-}
-
-export function evalValue(ctx: Ctx, env: Env, e: Parameters<typeof evalExpr>[0]): Value {
-  return evalExpr(e, env, (ref, args) => bindBlock(ctx, ref, args));
-}
+import type { CallTerm, Label, LayerStmt, Path, Repeat } from '../../parser/ast.js';
+import { opDef, resolveLayerName } from '../ops/index.js';
+import { Abort, fail } from './abort.js';
+import { elabCombination } from './combine.js';
+import { NameScope, poisoned, type Cursor } from './context.js';
+import { evalArgs, evalValue, makeEnv, report, type Ctx, type Env } from './env.js';
+import { labelText, present, sequence } from './items.js';
+import { layerAttrs } from './layer-args.js';
+import { bindParams } from './params.js';
+import { unknownName } from './suggest.js';
+import { describe, wholeNumber, type BoundArg, type Value } from './values.js';
 
 export function elabStmts(ctx: Ctx, env: Env, items: readonly LayerStmt[], cur: Cursor, scope: NameScope): Cursor {
-  for (const item of items) cur = elabLayer(ctx, env, item, cur, scope);
+  for (const item of items) cur = elabStatement(ctx, env, item, cur, scope);
   return cur;
 }
 
+/** One statement with error recovery: its error is reported, and its output poisoned. */
+export function elabStatement(ctx: Ctx, env: Env, stmt: LayerStmt, cur: Cursor, scope: NameScope): Cursor {
+  try {
+    return elabLayer(ctx, env, stmt, cur, scope);
+  } catch (e) {
+    if (!(e instanceof Abort)) throw e;
+    report(ctx, e.diagnostic);
+    return poisoned(stmt.span);
+  }
+}
+
 export function elabLayer(ctx: Ctx, env: Env, stmt: LayerStmt, cur: Cursor, scope: NameScope): Cursor {
-  const label = stmt.label?.name;
-  const t = stmt.term;
+  const item = present(ctx, env, stmt);
+  if (!item) return cur;
+  const t = item.term;
+  // a template label on a repetition names each item (`"block1-{i}": blk x n as i`)
+  const perItem = item.label?.kind === 'Template' && t.kind === 'Repeat';
+  const label = item.label && !perItem ? labelText(ctx, env, item.label) : undefined;
+  const labelSpan = item.label?.span;
+  if (label !== undefined) ctx.b.claimLabel(scope.qualify(label), labelSpan!);
   let out: Cursor;
   switch (t.kind) {
     case 'Call':
-      out = elabCall(ctx, env, t, [], cur, scope, label);
+      out = elabCall(ctx, env, t, [], cur, scope, label, labelSpan);
       break;
     case 'Repeat':
-      out = elabRepeat(ctx, env, t, cur, label ? sequence(ctx, scope, label) : scope);
+      out = elabRepeat(ctx, env, t, cur, label !== undefined ? sequence(ctx, scope, label) : scope, perItem ? item.label : undefined);
       break;
     case 'Path':
-      out = elabStmts(ctx, env, t.items, cur, label ? sequence(ctx, scope, label) : scope);
+      out = elabStmts(ctx, env, t.items, cur, label !== undefined ? sequence(ctx, scope, label) : pathScope(ctx, scope));
       break;
-    case 'Residual':
-      out = elabResidual(ctx, env, t, cur, label ? scope.child(label, 'counters') : scope);
+    case 'Combination':
+      out = elabCombination(ctx, env, t, cur, scope.mode === 'sequential' ? scope.child(scope.nextLocal('', false), 'counters') : scope, elabLayer);
       break;
   }
-  if (label && scope.prefix === '') ctx.labelled.set(label, out);
+  if (label !== undefined && scope.prefix === '') ctx.labelled.set(label, out);
   return out;
 }
 
-function sequence(ctx: Ctx, scope: NameScope, label: string): NameScope {
-  const s = scope.child(label, 'sequential');
-  ctx.b.modules.set(s.prefix, 'sequence');
-  return s;
+/** The scope of an unlabelled path: inline in a block, a nested Sequential in a sequence. */
+function pathScope(ctx: Ctx, scope: NameScope): NameScope {
+  return scope.mode === 'sequential' ? sequence(ctx, scope, scope.nextLocal('', false)) : scope;
 }
 
-/** Named arguments of `with first(...)` override the call's own. */
-function mergeArgs(args: BoundArg[], extra: readonly BoundArg[]): BoundArg[] {
-  if (extra.length === 0) return args;
+/** Named arguments of `with first(...)` (or a call's own, over a value's bound ones) override the earlier. */
+function mergeArgs(args: readonly BoundArg[], extra: readonly BoundArg[]): BoundArg[] {
+  if (extra.length === 0) return [...args];
   const names = new Set(extra.filter((a) => a.name !== undefined).map((a) => a.name));
   return [...args.filter((a) => a.name === undefined || !names.has(a.name)), ...extra];
 }
 
-export function elabCall(ctx: Ctx, env: Env, term: CallTerm, extra: readonly BoundArg[], cur: Cursor, scope: NameScope, label?: string): Cursor {
+export function elabCall(ctx: Ctx, env: Env, term: CallTerm, extra: readonly BoundArg[], cur: Cursor, scope: NameScope, label?: string, labelSpan?: Span): Cursor {
   const name = term.callee.name;
   const args = mergeArgs(evalArgs(ctx, env, term.args ?? []), extra);
   const variable = env.variable(name);
-  if (variable && variable.kind !== 'block')
+  if (variable && variable.kind !== 'block' && variable.kind !== 'layer')
     fail('E0107', `${name} is ${describe(variable)}, not a layer or block`, term.callee.span);
   if (!variable && name === 'shortcut')
-    fail('E0107', 'shortcut can only be the second operand of a residual', term.span, { help: 'write <conv3; bn> + shortcut' });
-  const builtin = variable ? undefined : resolveBuiltin(name);
-  if (builtin) {
-    const attrs = builtinAttrs(name, builtin, args, term.span, env.blockOut);
-    const { kind, alwaysNumbered } = counterKind(builtin.op);
-    const nodeName = label ? scope.qualify(label) : scope.next(kind, alwaysNumbered);
-    return ctx.b.add(builtin.op, nodeName, [cur], attrs, term.span);
-  }
-  const value: Value | undefined = variable ?? (env.decl(name) ? { kind: 'block', ref: env.decl(name)!, bound: [] } : undefined);
-  if (!value || value.kind !== 'block') return fail('E0101', `unknown layer or block ${name}`, term.callee.span, suggest(name, env));
+    fail('E0107', 'shortcut can only be an operand of a residual after the first', term.span, { help: 'write <conv3; bn> + shortcut' });
+  const value: Value | undefined =
+    variable ?? (env.decl(name) ? { kind: 'block', ref: env.decl(name)!, bound: [] } : resolveLayerName(name) ? { kind: 'layer', name, bound: [] } : undefined);
+  if (!value) return unknownName(name, term.callee.span, env, 'layer or block');
+  if (value.kind === 'layer') return callLayer(ctx, env, value, args, term.span, cur, scope, label, labelSpan);
+  if (value.kind !== 'block') throw new Error('internal: a call of a value that is not a block or layer');
   const local = label ?? scope.nextLocal(value.ref.decl.name.name, true);
   return callBlock(ctx, value, args, term.span, cur, new NameScope(scope.qualify(local), 'counters'));
 }
 
-function suggest(name: string, env: Env): { help?: string } {
-  const known = [...env.scope.keys(), ...env.vars.keys(), 'conv3', 'conv1', 'bn', 'relu', 'fc', 'maxpool', 'avgpool', 'gap', 'flatten'];
-  const close = known.find((k) => editDistance(k, name) <= 2);
-  return close ? { help: `a layer or block named ${close} exists` } : {};
+function callLayer(ctx: Ctx, env: Env, value: Value & { kind: 'layer' }, args: BoundArg[], sp: Span, cur: Cursor, scope: NameScope, label?: string, labelSpan?: Span): Cursor {
+  const use = resolveLayerName(value.name)!;
+  const inChannels = !cur.poisoned && typeof cur.type.shape[1] === 'number' ? cur.type.shape[1] : undefined;
+  const attrs = layerAttrs(value.name, use, mergeArgs(value.bound, args), sp, {
+    ...(env.blockOut !== undefined ? { blockOut: env.blockOut } : {}),
+    ...(inChannels !== undefined ? { inChannels } : {}),
+  });
+  const nodeName = label !== undefined ? scope.qualify(label) : scope.next(use.op, opDef(use.op).naming === 'numbered');
+  return ctx.b.add(use.op, nodeName, [cur], attrs, sp, undefined, labelSpan);
 }
 
-function editDistance(a: string, b: string): number {
-  if (Math.abs(a.length - b.length) > 2) return 3;
-  const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
-  for (let j = 1; j <= b.length; j++) d[0]![j] = j;
-  for (let i = 1; i <= a.length; i++)
-    for (let j = 1; j <= b.length; j++)
-      d[i]![j] = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-  return d[a.length]![b.length]!;
+/** Expands a block at a call site: binds parameters and elaborates the body under `scope`. */
+export function callBlock(ctx: Ctx, value: Value & { kind: 'block' }, args: BoundArg[], callSpan: Span, cur: Cursor, scope: NameScope): Cursor {
+  const decl = value.ref.decl;
+  const name = decl.name.name;
+  if (decl.kind !== 'Block')
+    fail('E0107', `${name} is a network and cannot be used as a layer`, callSpan, { labels: [{ span: decl.name.span, message: 'defined here' }] });
+  const stack = ctx.b.callStack;
+  if (stack.length >= limits.maxCallDepth) {
+    const chain = stack.slice(-6).map((c) => c.name);
+    const recursive = stack.some((c) => c.name === name);
+    fail('E0403', `blocks call each other more than ${limits.maxCallDepth} deep`, callSpan, {
+      labels: [{ span: stack[0]!.span, message: `the outermost call, of ${stack[0]!.name}` }],
+      notes: [`the innermost calls: ... -> ${[...chain, name].join(' -> ')}`],
+      help: recursive ? `${name} calls itself without end: make the call conditional (\`${name}(n - 1) if n > 1\`), or write the repetition as \`x n\`` : undefined,
+    });
+  }
+  const misplaced = decl.body.find((s) => s.kind !== 'Layer');
+  if (misplaced) fail('E0118', `${misplaced.kind.toLowerCase()} statements belong in a network, not in a block`, misplaced.span);
+  const vars = bindParams(ctx, value.ref, [...value.bound, ...args], callSpan, cur);
+  // after an error the input's shape is unknown: the arguments are checked, the body is not expanded
+  if (cur.poisoned) return cur;
+  stack.push({ span: callSpan, name });
+  ctx.b.modules.set(scope.prefix, name);
+  try {
+    return elabStmts(ctx, makeEnv(vars, ctx.scopes.get(value.ref.file.absPath)!), decl.body as LayerStmt[], cur, scope);
+  } finally {
+    stack.pop();
+  }
 }
 
-function elabRepeat(ctx: Ctx, env: Env, t: Repeat, cur: Cursor, scope: NameScope): Cursor {
-  const n = evalValue(ctx, env, t.count);
-  if (n.kind !== 'int') return fail('E0107', `a repetition count must be an integer, found ${describe(n)}`, t.count.span);
-  if (n.v < 0) fail('E0109', `a repetition count must be at least 0, found ${n.v}`, t.count.span);
-  if (n.v > limits.maxRepeat) fail('E0401', `repetition count ${n.v} is more than the limit of ${limits.maxRepeat}`, t.count.span);
+function elabRepeat(ctx: Ctx, env: Env, t: Repeat, cur: Cursor, scope: NameScope, itemLabel: Label | undefined): Cursor {
+  const count = evalValue(ctx, env, t.count);
+  const n = wholeNumber(count);
+  if (n === undefined) return fail('E0107', `a repetition count must be an integer, found ${describe(count)}`, t.count.span);
+  if (n < 0) fail('E0109', `a repetition count must be at least 0, found ${n}`, t.count.span);
+  if (n > limits.maxRepeat) fail('E0401', `repetition count ${n} is more than the limit of ${limits.maxRepeat}`, t.count.span);
   if (t.first && t.body.kind !== 'Call')
     fail('E0109', '`with first(...)` needs a repeated block or layer, not a path', t.first.span, { help: 'write blk(64) x 3 with first(stride = 2)' });
-  const first = t.first ? evalArgs(ctx, env, t.first.args) : [];
-  for (let i = 0; i < n.v; i++) {
+  for (let i = 0; i < n; i++) {
     const before = ctx.b.nodes.length;
     const paramsBefore = ctx.b.paramCount;
-    cur =
-      t.body.kind === 'Call'
-        ? elabCall(ctx, env, t.body, i === 0 ? first : [], cur, scope)
-        : elabStmts(ctx, env, t.body.items, cur, scope);
+    const itemEnv = t.index ? env.with(t.index.name, { kind: 'int', v: i }) : env;
+    const label = itemLabel ? labelText(ctx, itemEnv, itemLabel) : undefined;
+    if (label !== undefined) ctx.b.claimLabel(scope.qualify(label), itemLabel!.span);
+    cur = t.body.kind === 'Call' ? repeatCall(ctx, itemEnv, t, i, cur, scope, label, itemLabel?.span) : repeatPath(ctx, itemEnv, t.body, cur, scope, label);
+    if (cur.poisoned) break; // reported once; the other items would only repeat it
     // Every item after the first (or after `with first`'s) expands to as many layers and
     // parameters as this one: stop now when they cannot all fit, not after building them.
     if (i === 0 && t.first) continue;
     const per = ctx.b.nodes.length - before;
-    if (per > 0 && before + per * (n.v - i) > limits.maxNodes)
+    if (per > 0 && before + per * (n - i) > limits.maxNodes)
       fail('E0405', `the network has more than ${limits.maxNodes} layers`, t.count.span, {
-        notes: [`this repetition would make about ${(per * n.v).toLocaleString('en-US')} layers`],
+        notes: [`this repetition would make about ${(per * n).toLocaleString('en-US')} layers`],
         labels: ctx.b.expansionLabels(),
       });
     const perParams = ctx.b.paramCount - paramsBefore;
-    if (perParams > 0 && paramsBefore + perParams * (n.v - i) > limits.maxParams)
+    if (perParams > 0 && paramsBefore + perParams * (n - i) > limits.maxParams)
       fail('E0406', `the network has more than ${limits.maxParams} parameters`, t.count.span, {
-        notes: [`this repetition would hold about ${(perParams * n.v).toLocaleString('en-US')} parameters`],
+        notes: [`this repetition would hold about ${(perParams * n).toLocaleString('en-US')} parameters`],
         labels: ctx.b.expansionLabels(),
       });
   }
   return cur;
 }
 
-function elabOperand(ctx: Ctx, env: Env, op: ResidualOperand, cur: Cursor, scope: NameScope): Cursor {
-  const stmt: LayerStmt = { kind: 'Layer', span: op.span, term: op.term, ...(op.label ? { label: op.label } : {}) };
-  return elabLayer(ctx, env, stmt, cur, scope);
+function repeatCall(ctx: Ctx, env: Env, t: Repeat, i: number, cur: Cursor, scope: NameScope, label: string | undefined, labelSpan: Span | undefined): Cursor {
+  const first = i === 0 && t.first ? evalArgs(ctx, env, t.first.args) : [];
+  return elabCall(ctx, env, t.body as CallTerm, first, cur, scope, label, labelSpan);
 }
 
-function elabResidual(ctx: Ctx, env: Env, t: Residual, input: Cursor, scope: NameScope): Cursor {
-  const [mainOp, ...others] = t.operands;
-  const main = elabOperand(ctx, env, mainOp!, input, scope);
-  let sum = main;
-  for (const op of others) {
-    const other = elabOther(ctx, env, op, input, main, scope);
-    sum = ctx.b.add('add', scope.next('add', false), [sum, other], {}, t.span, () => [
-      { span: mainOp!.span, message: `this path gives ${formatType(main.type)}` },
-      { span: op.span, message: `this gives ${formatType(other.type)}` },
-    ]);
-  }
-  return sum;
+function repeatPath(ctx: Ctx, env: Env, body: Path, cur: Cursor, scope: NameScope, label: string | undefined): Cursor {
+  return elabStmts(ctx, env, body.items, cur, label !== undefined ? sequence(ctx, scope, label) : pathScope(ctx, scope));
 }
-
-/** A residual's other operand: `shortcut`, `identity`, or a path of its own (named `downsample` unless labelled). */
-function elabOther(ctx: Ctx, env: Env, op: ResidualOperand, input: Cursor, main: Cursor, scope: NameScope): Cursor {
-  const term = op.term;
-  if (term.kind === 'Call' && term.callee.name === 'shortcut' && !env.variable('shortcut'))
-    return elabShortcut(ctx, env, term, op.label?.name, input, main, scope);
-  if (term.kind === 'Call' && term.callee.name === 'identity' && !op.label && !env.variable('identity')) {
-    if (term.args && term.args.length > 0) fail('E0103', 'identity takes no arguments', term.span);
-    if (!sameType(input.type, main.type))
-      fail('E0201', `shapes of a residual add differ: ${formatType(main.type)} and ${formatType(input.type)}`, op.span, {
-        labels: [
-          { span: main.origin, message: `the path gives ${formatType(main.type)}` },
-          { span: input.origin, message: `the identity passes on ${formatType(input.type)} from here` },
-          ...ctx.b.expansionLabels(),
-        ],
-        help: 'use `shortcut` to get a projection where the shape changes',
-      });
-    return input;
-  }
-  const sub = sequence(ctx, scope, op.label ? op.label.name : scope.nextLocal('downsample', false));
-  return elabLayer(ctx, env, { kind: 'Layer', span: op.span, term }, input, sub);
-}
-
-function elabShortcut(ctx: Ctx, env: Env, term: CallTerm, label: string | undefined, input: Cursor, main: Cursor, scope: NameScope): Cursor {
-  const args = evalArgs(ctx, env, term.args ?? []);
-  let policy = '';
-  for (const a of args) {
-    if ((a.name !== undefined && a.name !== 'policy') || a.value.kind !== 'policy' || args.length > 1)
-      fail('E0109', 'shortcut takes one argument, the policy A, B, C or auto', a.span, { help: 'write shortcut, shortcut(A), shortcut(B), shortcut(C) or shortcut(auto)' });
-    policy = a.value.v;
-  }
-  const i = input.type.shape;
-  const o = main.type.shape;
-  if (i.length !== 4 || o.length !== 4)
-    fail('E0601', `a shortcut needs rank-4 tensors, found ${formatType(input.type)} in and ${formatType(main.type)} out`, term.span, {
-      labels: ctx.b.expansionLabels(),
-    });
-  const stride = fitStride(i[2]!, o[2]!, i[3]!, o[3]!);
-  if (stride === undefined)
-    fail('E0601', `shortcut cannot be made to fit: the path changes ${i[2]}x${i[3]} to ${o[2]}x${o[3]}, which no integer stride does`, term.span, {
-      labels: [{ span: main.origin, message: `the path gives ${formatType(main.type)}` }, ...ctx.b.expansionLabels()],
-    });
-  const name = label ? scope.qualify(label) : scope.next('downsample', false);
-  return ctx.b.add('shortcut', name, [input], { out: o[1] as number, stride, policy }, term.span);
-}
-
-/** The smallest stride s with floor((in - 1) / s) + 1 == out in both spatial dimensions, if there is one. */
-export function fitStride(ih: Dim, oh: Dim, iw: Dim, ow: Dim): number | undefined {
-  if (typeof ih !== 'number' || typeof oh !== 'number' || typeof iw !== 'number' || typeof ow !== 'number') return undefined;
-  if (oh < 1 || ow < 1 || oh > ih || ow > iw) return undefined;
-  // the strides that fit one dimension are the integers in ((in - 1) / out, (in - 1) / (out - 1)]
-  const lowest = (i: number, o: number) => Math.floor((i - 1) / o) + 1;
-  const highest = (i: number, o: number) => (o === 1 ? Infinity : Math.floor((i - 1) / (o - 1)));
-  const s = Math.max(lowest(ih, oh), lowest(iw, ow));
-  return s <= Math.min(highest(ih, oh), highest(iw, ow)) ? s : undefined;
-}
-

@@ -2,17 +2,20 @@
  * Elaboration of a network: its input, its layers, its named outputs and its `expect` lines,
  * into an IR graph. A derived network (`network resnet50 = resnet(bottleneck, 3, 4, 6, 3)`)
  * elaborates its base with those arguments, under its own name, with its own expectations.
+ * Statements are elaborated one by one: the errors of each are reported and the others go on; a
+ * network with any error yields no graph.
  */
+import { error } from '../../diagnostics/diagnostic.js';
 import type { Span } from '../../diagnostics/span.js';
 import type { ExpectStmt, NetworkDecl, Stmt, TypeExpr } from '../../parser/ast.js';
 import type { DeclRef } from '../../program/scope.js';
-import { tensorType, type Dim, type IrGraph, type TensorType, type GraphOutput } from '../types.js';
-import { fail } from './abort.js';
-import { bindParams } from './blocks.js';
-import { GraphBuilder, NameScope, type Cursor } from './context.js';
-import { makeEnv, type Ctx, type Env } from './env.js';
-import { elabLayer, evalArgs, evalValue } from './layers.js';
-import { describe, type BoundArg } from './values.js';
+import { tensorType, type Dim, type GraphOutput, type IrGraph, type TensorType } from '../types.js';
+import { Abort, fail } from './abort.js';
+import { GraphBuilder, NameScope, poisoned, type Cursor } from './context.js';
+import { evalArgs, evalValue, makeEnv, report, type Ctx, type Env } from './env.js';
+import { elabStatement } from './layers.js';
+import { bindParams } from './params.js';
+import { describe, wholeNumber, type BoundArg } from './values.js';
 
 export type Expectation =
   | { what: 'params' | 'macs'; value: number; span: Span }
@@ -33,8 +36,9 @@ export function evalType(ctx: Ctx, env: Env, t: TypeExpr): TensorType {
       fail('E0206', d.name === 'N' ? 'only the first (batch) dimension may be N' : `unknown dimension ${d.name}: only the batch dimension may be symbolic, as N`, d.span);
     }
     const v = evalValue(ctx, env, d);
-    if (v.kind !== 'int' || v.v < 1) fail('E0206', `a dimension must be a positive integer, found ${describe(v)}`, d.span);
-    return v.v;
+    const n = wholeNumber(v);
+    if (n === undefined || n < 1) fail('E0206', `a dimension must be a positive integer, found ${describe(v)}`, d.span);
+    return n;
   });
   return tensorType(dims);
 }
@@ -46,13 +50,29 @@ function evalExpect(ctx: Ctx, env: Env, e: ExpectStmt): Expectation {
   return { what: e.what, value: v.v, span: e.span };
 }
 
-/** Elaborates a network declaration (generic ones with `args`), under `name`. */
-export function elaborateNetwork(ctx: Ctx, ref: DeclRef & { decl: NetworkDecl }, args: BoundArg[], callSpan: Span, name: string): ElaboratedNetwork {
-  const decl = ref.decl;
-  const vars = bindParams(ctx, ref, args, callSpan, undefined);
-  const env = makeEnv(vars, ctx.scopes.get(ref.file.absPath)!);
-  if (decl.base) return elaborateDerived(ctx, env, decl, name);
-  return elaborateBody(ctx, env, decl.body, name, decl.span, undefined);
+/** Runs one network-level step; its error is reported and `fallback` stands for its result. */
+function attempt<T>(ctx: Ctx, f: () => T, fallback: T): T {
+  try {
+    return f();
+  } catch (e) {
+    if (!(e instanceof Abort)) throw e;
+    report(ctx, e.diagnostic);
+    return fallback;
+  }
+}
+
+/** Elaborates a network declaration (generic ones with `args`), under `name`; undefined when it has errors (reported in ctx). */
+export function elaborateNetwork(ctx: Ctx, ref: DeclRef & { decl: NetworkDecl }, args: BoundArg[], callSpan: Span, name: string): ElaboratedNetwork | undefined {
+  const net = attempt(
+    ctx,
+    () => {
+      const vars = bindParams(ctx, ref, args, callSpan, undefined);
+      const env = makeEnv(vars, ctx.scopes.get(ref.file.absPath)!);
+      return ref.decl.base ? elaborateDerived(ctx, env, ref.decl, name) : elaborateBody(ctx, env, ref.decl.body, name, ref.decl.span, undefined);
+    },
+    undefined,
+  );
+  return ctx.diagnostics.length ? undefined : net;
 }
 
 function elaborateDerived(ctx: Ctx, env: Env, decl: NetworkDecl, name: string): ElaboratedNetwork {
@@ -60,7 +80,7 @@ function elaborateDerived(ctx: Ctx, env: Env, decl: NetworkDecl, name: string): 
   const target = env.decl(base.callee.name);
   if (!target) fail('E0101', `unknown network ${base.callee.name}`, base.callee.span);
   if (target.decl.kind !== 'Network')
-    fail('E0117', `${base.callee.name} is a block; a network can only be defined from another network`, base.callee.span, {
+    fail('E0119', `${base.callee.name} is a block; a network can only be defined from another network`, base.callee.span, {
       labels: [{ span: target.decl.name.span, message: 'defined here' }],
     });
   if (ctx.b.callStack.some((c) => c.name === base.callee.name) || ctx.b.callStack.length > 16)
@@ -68,9 +88,9 @@ function elaborateDerived(ctx: Ctx, env: Env, decl: NetworkDecl, name: string): 
   let inputOverride: TensorType | undefined;
   const expects: Expectation[] = [];
   for (const s of decl.body) {
-    if (s.kind === 'Expect') expects.push(evalExpect(ctx, env, s));
-    else if (s.kind === 'Input') inputOverride = evalType(ctx, env, s.type);
-    else fail('E0117', 'a network defined from another may only hold input and expect lines', s.span);
+    if (s.kind === 'Expect') attempt(ctx, () => expects.push(evalExpect(ctx, env, s)), 0);
+    else if (s.kind === 'Input') inputOverride = attempt(ctx, () => evalType(ctx, env, s.type), undefined);
+    else report(ctx, error('E0120', 'a network defined from another may only hold input and expect lines', s.span, { help: 'write the layers in the network it is defined from' }));
   }
   const args = evalArgs(ctx, env, base.args);
   const ref = target as DeclRef & { decl: NetworkDecl };
@@ -93,38 +113,46 @@ function elaborateBody(ctx: Ctx, env: Env, body: readonly Stmt[], name: string, 
   for (const s of body) {
     switch (s.kind) {
       case 'Input':
-        if (cur) fail('E0117', 'a network takes one input, before its first layer', s.span);
-        cur = b.addInput(s.name.name, inputOverride ?? evalType(ctx, env, s.type), s.span);
+        cur = attempt(ctx, () => {
+          if (cur) fail('E0121', 'a network takes one input, before its first layer', s.span);
+          return b.addInput(s.name.name, inputOverride ?? evalType(ctx, env, s.type), s.span);
+        }, cur ?? poisoned(s.span));
         break;
-      case 'Output': {
-        const from = s.source ? ctx.labelled.get(s.source.name) : cur;
-        if (s.source && !from) fail('E0116', `no layer labelled ${s.source.name} comes before this output`, s.source.span);
-        if (!from) fail('E0113', 'an output needs an input and layers before it', s.span);
-        if (outputs.some((o) => o.name === s.name.name)) fail('E0111', `output ${s.name.name} is named twice`, s.name.span);
-        const input = b.inputs.find((i) => i.name === s.name.name);
-        if (input)
-          fail('E0111', `output ${s.name.name} has the name of the network's input`, s.name.span, {
-            labels: [{ span: input.span, message: 'the input is named here' }],
-            help: 'give the output another name',
-          });
-        outputs.push({ name: s.name.name, value: from.value, span: s.span });
+      case 'Output':
+        attempt(ctx, () => addOutput(ctx, s, cur, outputs), undefined);
         break;
-      }
       case 'Expect':
-        expects.push(evalExpect(ctx, env, s));
+        attempt(ctx, () => expects.push(evalExpect(ctx, env, s)), 0);
         break;
       case 'Layer':
-        if (!cur) fail('E0113', `network ${name} needs an input before its first layer`, s.span, { help: 'write input image: f32[N, 3, 224, 224] first' });
-        cur = elabLayer(ctx, env, s, cur, scope);
+        if (!cur) {
+          attempt(ctx, () => fail('E0113', `network ${name} needs an input before its first layer`, s.span, { help: 'write input image: f32[N, 3, 224, 224] first' }), undefined);
+          cur = poisoned(s.span);
+        }
+        cur = elabStatement(ctx, env, s, cur, scope);
         break;
     }
   }
   if (!cur) fail('E0113', `network ${name} has no input`, span, { help: 'write input image: f32[N, 3, 224, 224] first' });
-  if (outputs.length === 0) outputs.push({ name: 'output', value: cur.value, span });
+  if (outputs.length === 0 && !cur.poisoned) outputs.push({ name: 'output', value: cur.value, span });
   const graph: IrGraph = { name, inputs: b.inputs, outputs, nodes: b.nodes, types: b.types, params: b.params, modules: b.modules };
   return { name, span, graph, expects };
 }
 
+function addOutput(ctx: Ctx, s: Stmt & { kind: 'Output' }, cur: Cursor | undefined, outputs: GraphOutput[]): void {
+  const from = s.source ? ctx.labelled.get(s.source.name) : cur;
+  if (s.source && !from) fail('E0116', `no layer labelled ${s.source.name} comes before this output`, s.source.span);
+  if (!from) fail('E0113', 'an output needs an input and layers before it', s.span);
+  if (outputs.some((o) => o.name === s.name.name)) fail('E0111', `output ${s.name.name} is named twice`, s.name.span);
+  const input = ctx.b.inputs.find((i) => i.name === s.name.name);
+  if (input)
+    fail('E0111', `output ${s.name.name} has the name of the network's input`, s.name.span, {
+      labels: [{ span: input.span, message: 'the input is named here' }],
+      help: 'give the output another name',
+    });
+  if (!from.poisoned) outputs.push({ name: s.name.name, value: from.value, span: s.span });
+}
+
 export function newCtx(scopes: Ctx['scopes']): Ctx {
-  return { b: new GraphBuilder(), scopes, labelled: new Map() };
+  return { b: new GraphBuilder(), scopes, labelled: new Map(), diagnostics: [] };
 }

@@ -1,7 +1,6 @@
-import { zeroMacs } from './op.js';
-/** add: the residual sum of two tensors of the same type (no broadcasting in the language). */
+/** add: the residual sum of two tensors of the same type (no broadcasting). Written as `PATH + OTHER`. */
 import { formatType, sameType, tensorType } from '../types.js';
-import type { OpDef } from './op.js';
+import { noParams, type OpDef } from './op.js';
 
 export const add: OpDef = {
   name: 'add',
@@ -11,7 +10,6 @@ export const add: OpDef = {
     sameType(x!, y!)
       ? tensorType(x!.shape)
       : { code: 'E0201', message: `shapes of a residual add differ: ${formatType(x!)} and ${formatType(y!)}` },
-  params: () => [],
-  macs: zeroMacs,
-  lower: () => ({ opType: 'Add', attrs: {} }),
+  params: noParams,
+  onnx: { ops: ['Add'], lower: (b) => b.output('Add', [b.input(0), b.input(1)]) },
 };

@@ -6,19 +6,31 @@ export const fc: OpDef = {
   name: 'fc',
   arity: 1,
   attrs: { out: 0, bias: true },
+  syntax: [
+    {
+      name: 'fc',
+      doc: 'fully connected layer on [N, in] (torch.nn.Linear)',
+      args: [
+        { name: 'out', kind: 'int', doc: 'outputs', positional: true, check: 'positive', missing: { code: 'E0106', message: 'needs an output count', help: () => 'write fc(1000)' } },
+        { name: 'bias', kind: 'bool', doc: 'with a bias', default: true },
+      ],
+    },
+  ],
   infer(a, [x]) {
     if (x!.shape.length !== 2) return rankError('fc', 2, x!);
     if (num(a, 'out') < 1) return { code: 'E0109', message: `fc needs at least 1 output, found ${num(a, 'out')}` };
     return tensorType([x!.shape[0]!, num(a, 'out')]);
   },
   params(a, [x]) {
-    const inF = x!.shape[1] as number;
-    const out = num(a, 'out');
-    const fan = { in: inF, out };
-    const ps: ParamSpec[] = [{ role: 'weight', shape: [out, inF], trainable: true, init: 'fc_weight', fan }];
-    if (bool(a, 'bias')) ps.push({ role: 'bias', shape: [out], trainable: true, init: 'fc_bias', fan });
+    const ps: ParamSpec[] = [{ role: 'weight', shape: [num(a, 'out'), x!.shape[1] as number], trainable: true, init: 'fc_weight' }];
+    if (bool(a, 'bias')) ps.push({ role: 'bias', shape: [num(a, 'out')], trainable: true, init: 'fc_bias' });
     return ps;
   },
   macs: (a, [x]) => (x!.shape[1] as number) * num(a, 'out'),
-  lower: () => ({ opType: 'Gemm', attrs: { transB: { int: 1 } } }),
+  onnx: {
+    ops: ['Gemm'],
+    lower(b, a) {
+      b.output('Gemm', [b.input(0), b.param('weight'), ...(bool(a, 'bias') ? [b.param('bias')] : [])], { transB: { int: 1 } });
+    },
+  },
 };

@@ -1,13 +1,13 @@
-/** gap: global average pooling, [N, C, H, W] -> [N, C, 1, 1] (torchvision's AdaptiveAvgPool2d((1, 1))). */
+/** gap: global average pooling, [N, C, H, W] -> [N, C, 1, 1] (torch.nn.AdaptiveAvgPool2d(1)). */
 import { tensorType } from '../types.js';
-import { rankError, type OpDef, zeroMacs } from './op.js';
+import { noParams, rankError, type OpDef } from './op.js';
 
 export const gap: OpDef = {
   name: 'gap',
   arity: 1,
   attrs: {},
+  syntax: [{ name: 'gap', doc: 'global average pooling to [N, C, 1, 1]', args: [] }],
   infer: (_a, [x]) => (x!.shape.length === 4 ? tensorType([x!.shape[0]!, x!.shape[1]!, 1, 1]) : rankError('gap', 4, x!)),
-  params: () => [],
-  macs: zeroMacs,
-  lower: () => ({ opType: 'GlobalAveragePool', attrs: {} }),
+  params: noParams,
+  onnx: { ops: ['GlobalAveragePool'], lower: (b) => b.output('GlobalAveragePool', [b.input(0)]) },
 };

@@ -1,6 +1,6 @@
 /** pad_channels: zero channels added before and after ([N, C, H, W] -> [N, before + C + after, H, W]); option A shortcuts use it. */
 import { tensorType } from '../types.js';
-import { channels, num, rankError, type OpDef, zeroMacs } from './op.js';
+import { channels, noParams, num, rankError, type OpDef } from './op.js';
 
 export const padChannels: OpDef = {
   name: 'pad_channels',
@@ -11,11 +11,12 @@ export const padChannels: OpDef = {
     if (num(a, 'before') < 0 || num(a, 'after') < 0) return { code: 'E0109', message: 'pad_channels needs non-negative padding' };
     return tensorType([x!.shape[0]!, num(a, 'before') + channels(x!) + num(a, 'after'), x!.shape[2]!, x!.shape[3]!]);
   },
-  params: () => [],
-  macs: zeroMacs,
-  lower: (a) => ({
-    opType: 'Pad',
-    attrs: {},
-    constInputs: [{ suffix: 'pads', values: [0, num(a, 'before'), 0, 0, 0, num(a, 'after'), 0, 0] }],
-  }),
+  params: noParams,
+  onnx: {
+    ops: ['Pad'],
+    lower(b, a) {
+      const pads = b.constant('pads', 'int64', [8], [0, num(a, 'before'), 0, 0, 0, num(a, 'after'), 0, 0]);
+      b.output('Pad', [b.input(0), pads]);
+    },
+  },
 };

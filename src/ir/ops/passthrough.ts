@@ -1,19 +1,38 @@
 /** dropout and identity: the identity at inference. The clean-up pass removes them; lowering aliases them away. */
-import { zeroMacs } from './op.js';
 import { tensorType } from '../types.js';
-import type { OpDef } from './op.js';
+import { noParams, type OpDef } from './op.js';
 
-function passthrough(name: 'dropout' | 'identity', attrs: Record<string, number>): OpDef {
-  return {
-    name,
-    arity: 1,
-    attrs,
-    infer: (_a, [x]) => tensorType(x!.shape),
-    params: () => [],
-    macs: zeroMacs,
-    lower: () => null,
-  };
-}
+export const dropout: OpDef = {
+  name: 'dropout',
+  arity: 1,
+  attrs: { p: 0.5 },
+  inferenceIdentity: true,
+  syntax: [
+    {
+      name: 'dropout',
+      doc: 'dropout (the identity at inference)',
+      args: [
+        {
+          name: 'p',
+          kind: 'real',
+          doc: 'probability of an element to be zeroed',
+          positional: true,
+          default: 0.5,
+          check: (v) => ((v as number) >= 0 && (v as number) < 1 ? undefined : `must be at least 0 and below 1, found ${v}`),
+        },
+      ],
+    },
+  ],
+  infer: (_a, [x]) => tensorType(x!.shape),
+  params: noParams,
+};
 
-export const dropout = passthrough('dropout', { p: 0.5 });
-export const identity = passthrough('identity', {});
+export const identity: OpDef = {
+  name: 'identity',
+  arity: 1,
+  attrs: {},
+  inferenceIdentity: true,
+  syntax: [{ name: 'identity', doc: 'the input, unchanged', args: [] }],
+  infer: (_a, [x]) => tensorType(x!.shape),
+  params: noParams,
+};

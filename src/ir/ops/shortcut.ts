@@ -2,10 +2,12 @@
  * shortcut: an unresolved residual shortcut from the block input to the shape of the main path's
  * output (attributes `out`, `stride`: the target channels and the spatial ratio). The shortcut
  * pass replaces it by identity, option A (subsample and zero-pad) or a projection (conv1 + bn),
- * by policy (`policy` attribute: '' for the compile-wide default, or 'A', 'B', 'C').
+ * by policy (`policy` attribute: '' for the compile-wide default, or 'A', 'B', 'C'). It is written
+ * as a residual operand (`PATH + shortcut(A)`), which elaboration handles, so it has no syntax of
+ * its own here, and it never reaches lowering.
  */
 import { tensorType } from '../types.js';
-import { num, rankError, type OpDef, zeroMacs } from './op.js';
+import { noParams, num, rankError, type OpDef } from './op.js';
 
 export const shortcut: OpDef = {
   name: 'shortcut',
@@ -18,9 +20,5 @@ export const shortcut: OpDef = {
     const w = x!.shape[3] as number;
     return tensorType([x!.shape[0]!, num(a, 'out'), Math.floor((h - 1) / s) + 1, Math.floor((w - 1) / s) + 1]);
   },
-  params: () => [],
-  macs: zeroMacs,
-  lower() {
-    throw new Error('internal: an unresolved shortcut reached ONNX lowering (run the shortcut pass first)');
-  },
+  params: noParams,
 };

@@ -31,6 +31,7 @@ export function spatial(op: string, h: number, w: number, win: Window): [number,
   return [oh, ow];
 }
 
-export function winPads(pad: number): number[] {
+/** ONNX `pads` of a square window: the same padding at the start and end of both axes. */
+export function squarePads(pad: number): number[] {
   return [pad, pad, pad, pad];
 }

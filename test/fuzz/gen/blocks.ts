@@ -40,7 +40,7 @@ const projection: Template = {
 
 const widthDefault: Template = {
   def: (n) =>
-    `block ${n}(out, stride = 1, width = out * 3 / 4 + 1) {\n  <conv1(width); bn; relu; conv3(width, stride = stride); bn; relu; conv1; bn> + shortcut\n  relu\n}`,
+    `block ${n}(out, stride = 1, width = out * 3 // 4 + 1) {\n  <conv1(width); bn; relu; conv3(width, stride = stride); bn; relu; conv1; bn> + shortcut\n  relu\n}`,
   stride: true,
   grows: true,
   apply: (i, a, s) => os(i, a, s),

@@ -14,7 +14,7 @@ export interface Piece {
   sure: boolean;
 }
 
-/** An integer literal or an expression equal to it: `12`, `1_2`, `3 * 4`, `(6 + 6)`, `25 / 2`. */
+/** An integer literal or an expression equal to it: `12`, `1_2`, `3 * 4`, `(6 + 6)`, `25 // 2`, `24 / 2` (a whole real). */
 export function num(ch: Choices, n: number): string {
   switch (ch.int(0, 9)) {
     case 5:
@@ -24,7 +24,7 @@ export function num(ch: Choices, n: number): string {
     case 7:
       return `(${n + 3} - 3)`;
     case 8:
-      return `${2 * n + 1} / 2`;
+      return ch.chance(50) ? `${2 * n + 1} // 2` : `${2 * n} / 2`;
     case 9:
       return `${n} % ${n + 5}`;
     default:

@@ -1,0 +1,124 @@
+/**
+ * Built-in layer calls: a call's arguments bound generically to the op's declared arguments
+ * (ir/ops/*.ts): positional ones in order, named ones by name, each checked for its kind and
+ * validity, defaults filled in order (a default may depend on earlier arguments and on the call's
+ * context), and the result turned into IR attributes. Unknown names, arguments given twice, too
+ * many arguments and wrong kinds of value are diagnostics.
+ */
+import type { Span } from '../../diagnostics/span.js';
+import { isInferError, type ArgDecl, type CallContext, type LayerName } from '../ops/index.js';
+import type { Attrs, AttrValue } from '../types.js';
+import { fail } from './abort.js';
+import { closest } from './suggest.js';
+import { describe, wholeNumber, type BoundArg, type Value } from './values.js';
+
+const kindText: Record<ArgDecl['kind'], string> = {
+  int: 'an integer',
+  real: 'a number',
+  bool: 'true or false',
+  policy: 'a shortcut policy A, B, C or auto',
+  ints: 'integers',
+};
+
+/** The attribute value of an argument, or undefined when the value is of the wrong kind. */
+function convert(kind: ArgDecl['kind'], v: Value): AttrValue | undefined {
+  switch (kind) {
+    case 'int':
+    case 'ints':
+      return wholeNumber(v);
+    case 'real':
+      return v.kind === 'int' || v.kind === 'real' ? v.v : undefined;
+    case 'bool':
+      return v.kind === 'bool' ? v.v : undefined;
+    case 'policy':
+      return v.kind === 'policy' ? v.v : undefined;
+  }
+}
+
+function checkValue(what: string, d: ArgDecl, a: BoundArg): AttrValue {
+  const v = convert(d.kind, a.value);
+  if (v === undefined) {
+    const fractional = (d.kind === 'int' || d.kind === 'ints') && a.value.kind === 'real';
+    fail('E0107', `argument ${d.name} of ${what} must be ${kindText[d.kind]}, found ${describe(a.value)}`, a.span, {
+      ...(fractional ? { help: 'round it explicitly: round(x), floor(x), ceil(x), make_divisible(x, 8), or use // for floor division' } : {}),
+    });
+  }
+  return v;
+}
+
+/** Matches the given arguments to declarations: name -> the argument(s) given for it. */
+function match(what: string, decls: readonly ArgDecl[], args: readonly BoundArg[]): Map<string, BoundArg[]> {
+  const given = new Map<string, BoundArg[]>();
+  const positional = decls.filter((d) => d.positional);
+  let pi = 0;
+  for (const a of args) {
+    let d: ArgDecl | undefined;
+    if (a.name === undefined) {
+      d = positional[Math.min(pi++, positional.length - 1)];
+      if (!d || (pi > positional.length && !d.variadic))
+        fail('E0103', `${what} takes ${positional.length === 0 ? 'no' : `at most ${positional.length}`} positional argument${positional.length === 1 ? '' : 's'}`, a.span, {
+          ...(decls.length ? { help: `name the argument: ${decls.map((s) => s.name).join(', ')}` } : {}),
+        });
+    } else {
+      d = decls.find((s) => s.name === a.name);
+      if (!d) {
+        const near = closest(a.name, decls.map((s) => s.name));
+        const takes = decls.length ? `${what} takes ${decls.map((s) => s.name).join(', ')}` : `${what} takes no arguments`;
+        fail('E0104', `${what} has no argument named ${a.name}`, a.span, { help: near ? `${what} has an argument named \`${near}\` (it takes ${decls.map((s) => s.name).join(', ')})` : takes });
+      }
+    }
+    const prev = given.get(d.name);
+    if (prev && !(d.variadic && a.name === undefined && prev[0]!.name === undefined))
+      fail('E0105', `argument ${d.name} is given twice`, a.span, { labels: [{ span: prev[0]!.span, message: 'first given here' }] });
+    given.set(d.name, [...(prev ?? []), a]);
+  }
+  return given;
+}
+
+function validate(what: string, d: ArgDecl, v: AttrValue, bound: ReadonlyMap<string, AttrValue>, sp: Span): void {
+  const complaint =
+    d.check === 'positive'
+      ? (v as number) < 1
+        ? `must be at least 1, found ${v}`
+        : undefined
+      : d.check === 'nonNegative'
+        ? (v as number) < 0
+          ? `must be at least 0, found ${v}`
+          : undefined
+        : d.check?.(v, bound);
+  if (complaint) fail('E0109', `${d.name} of ${what} ${complaint}`, sp);
+}
+
+/**
+ * The IR attributes of a call of a built-in layer. `what` is the name as written (`conv3`), `use`
+ * what it resolved to.
+ */
+export function layerAttrs(what: string, use: LayerName, args: readonly BoundArg[], callSpan: Span, ctx: CallContext): Attrs {
+  const fixed = use.size !== undefined ? use.form.sizeInName : undefined;
+  const decls = use.form.args.filter((d) => d.name !== fixed);
+  const given = match(what, decls, args);
+  const bound = new Map<string, AttrValue>();
+  if (fixed !== undefined) bound.set(fixed, use.size!);
+  // given values first, then constant defaults, then computed ones (which may read any of those)
+  for (const d of decls) {
+    const gs = given.get(d.name);
+    if (!gs) continue;
+    const vs = gs.map((g) => checkValue(what, d, g));
+    gs.forEach((g, i) => validate(what, d, vs[i]!, bound, g.span));
+    bound.set(d.name, d.variadic ? (vs as number[]) : vs[0]!);
+  }
+  for (const d of decls) if (!bound.has(d.name) && d.default !== undefined && typeof d.default !== 'function') bound.set(d.name, d.default);
+  for (const d of decls) {
+    if (bound.has(d.name)) continue;
+    const v = typeof d.default === 'function' ? d.default(bound, ctx) : undefined;
+    if (v === undefined) {
+      const m = d.missing;
+      fail(m?.code ?? 'E0106', `${what} ${m?.message ?? `needs a value for ${d.name}`}`, callSpan, { help: m?.help(what) ?? `write ${what}(${d.name} = ...)` });
+    }
+    bound.set(d.name, v);
+  }
+  const ordered = new Map([...(fixed !== undefined ? [fixed] : []), ...decls.map((d) => d.name)].map((k) => [k, bound.get(k)!] as const));
+  const attrs = use.form.attrs ? use.form.attrs(ordered, ctx) : (Object.fromEntries(ordered) as Attrs);
+  if (isInferError(attrs)) fail(attrs.code, attrs.message, callSpan, attrs.help ? { help: attrs.help } : {});
+  return attrs;
+}
