@@ -1,6 +1,6 @@
 /** Command-line parsing on node:util's parseArgs, with usage errors as UsageError. */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import type { CompileOptions } from '../compile.js';
+import type { CompileOptions } from '../node/compile.js';
 import { UsageError } from './io.js';
 
 type Options = NonNullable<ParseArgsConfig['options']>;

@@ -1,7 +1,7 @@
 /** `resdsl check FILES... [--format text|json|github] [--shortcut A|B|C]`: exit 0 when clean, 1 with diagnostics. */
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { renderGithub, renderText, toJson } from '../diagnostics/render.js';
-import { frontEnd } from '../driver.js';
+import { checkFile } from '../node/compile.js';
 import { oneOf, parse } from './args.js';
 import { expandFiles } from './files.js';
 import { UsageError, type Io } from './io.js';
@@ -17,11 +17,11 @@ export function checkCommand(argv: string[], io: Io): number {
   const diagnostics: Diagnostic[] = [];
   const networks: { file: string; network: string; params: number; macs: number; outputs: string[] }[] = [];
   for (const file of files) {
-    const r = frontEnd(file, { shortcut });
+    const r = checkFile(file, { shortcut });
     for (const [k, v] of r.sources) sources.set(k, v);
     for (const d of r.diagnostics) diagnostics.push(d); // a loop: a spread of 100,000 items overflows the stack
     for (const n of r.networks)
-      networks.push({ file, network: n.name, params: n.stats.params, macs: n.stats.macs, outputs: n.graph.outputs.map((o) => o.name) });
+      networks.push({ file, network: n.name, params: n.stats!.params, macs: n.stats!.macs, outputs: n.graph.outputs.map((o) => o.name) });
   }
   const errors = diagnostics.filter((d) => d.severity === 'error').length;
   if (format === 'json') {

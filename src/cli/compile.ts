@@ -1,11 +1,11 @@
 /** `resdsl compile FILE -o OUT.onnx ...`: compile a network to ONNX (or print its IR), written atomically. */
 import * as path from 'node:path';
 import { renderText } from '../diagnostics/render.js';
-import { compileNetwork } from '../compile.js';
+import { compileFile } from '../node/compile.js';
 import { encodeModelParts } from '../onnx/write.js';
 import { defaultOpset, supportedOpsets } from '../onnx/lower.js';
 import { printGraph } from '../ir/print.js';
-import { listPasses } from '../passes/pipeline.js';
+import { stages } from '../pipeline/index.js';
 import { writeFilesAtomic, type FileToWrite } from '../node/atomic-write.js';
 import { compileFlagsOf, intFlag, oneOf, parse, str } from './args.js';
 import { CliError, UsageError, type Io } from './io.js';
@@ -30,7 +30,7 @@ export const compileFlags = {
 export async function compileCommand(argv: string[], io: Io): Promise<number> {
   const { values, positionals } = parse(argv, compileFlags);
   if (values.passes) {
-    io.out(listPasses().map((p) => `${p.name.padEnd(10)} ${p.optional ? `(optional, --no-${p.name})` : '(always)'.padEnd(13)}  ${p.description}`).join('\n'));
+    io.out(stages.map((s) => `${s.name.padEnd(10)} ${(s.name === 'fuse' ? '(--no-fuse)' : s.optional ? '(check only)' : '').padEnd(12)} ${s.does}`).join('\n'));
     return 0;
   }
   if (positionals.length !== 1) throw new UsageError(`compile takes one file\n${compileUsage}`);
@@ -43,18 +43,17 @@ export async function compileCommand(argv: string[], io: Io): Promise<number> {
   const weights = str(values.weights);
   if (out !== undefined) checkOutputPath(out, [file, weights]);
   const printAfter = values['print-after'] as string[] | undefined;
-  const known = listPasses().map((p) => p.name);
-  for (const p of printAfter ?? []) if (p !== 'all' && !known.includes(p)) throw new UsageError(`--print-after takes all or a pass: ${known.join(', ')}; not ${p}`);
-  const r = compileNetwork(file, {
+  const known = stages.filter((s) => s.ir).map((s) => s.name);
+  for (const p of printAfter ?? []) if (p !== 'all' && !known.includes(p)) throw new UsageError(`--print-after takes all or a stage that changes the IR: ${known.join(', ')}; not ${p}`);
+  const r = compileFile(file, {
     ...compileFlagsOf(values),
     opset,
     verify: values.verify === true,
     ...(printAfter ? { printAfter: printAfter.includes('all') ? ('all' as const) : printAfter } : {}),
-    onPrint: (pass, text) => io.out(`// after ${pass}\n${text}`),
+    onPrint: (stage, _network, text) => io.out(`// after ${stage}\n${text}`),
   });
   if (!r.ok) {
-    if (r.diagnostics.length) io.err(renderText(r.diagnostics, r.sources));
-    if (r.message) throw new CliError(r.message);
+    io.err(renderText(r.diagnostics, r.sources));
     return 1;
   }
   if (emit === 'ir') {

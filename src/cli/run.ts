@@ -2,7 +2,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { renderText } from '../diagnostics/render.js';
-import { compileNetwork } from '../compile.js';
+import { compileFile } from '../node/compile.js';
 import { readNpy, writeNpy } from '../io/npy.js';
 import type { Tensor } from '../runtime/js/tensor.js';
 import type { OnnxModel } from '../onnx/model.js';
@@ -35,10 +35,9 @@ function loadModel(file: string, values: Record<string, unknown>, io: Io): OnnxM
     if (r.value.outputs.length === 0) throw new CliError(`error[E0801]: ${file}: the model has no outputs`);
     return r.value;
   }
-  const r = compileNetwork(file, compileFlagsOf(values));
+  const r = compileFile(file, compileFlagsOf(values));
   if (r.ok) return r.model;
-  if (r.diagnostics.length) io.err(renderText(r.diagnostics, r.sources));
-  if (r.message) throw new CliError(r.message);
+  io.err(renderText(r.diagnostics, r.sources));
   return undefined;
 }
 

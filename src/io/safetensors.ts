@@ -6,8 +6,10 @@
  * The reader treats its input as hostile: every length and offset is checked before anything is
  * allocated from it, and it is as strict as the reference (Rust) library: the tensors must tile
  * the data section exactly, without overlaps, gaps or trailing bytes. Errors are returned as
- * values with code E0701, never thrown.
+ * diagnostics with code E0701 about the file, never thrown.
  */
+import { fail, ok, type Result } from '../diagnostics/result.js';
+
 
 /** The reference library's limit on the header size, in bytes. */
 export const MAX_HEADER_BYTES = 100_000_000;
@@ -19,15 +21,6 @@ export interface SafetensorsTensor {
   data: Float32Array;
 }
 
-export interface SafetensorsError {
-  code: 'E0701';
-  /** One lowercase sentence without a final period. */
-  message: string;
-  /** The file name given to the reader. */
-  file: string;
-}
-
-export type Result<T> = { ok: true; value: T } | { ok: false; error: SafetensorsError };
 
 export interface ReadOptions {
   /**
@@ -203,9 +196,9 @@ export function readSafetensors(
       const data = toFloat32(bytes.subarray(dataStart + e.begin, dataStart + e.end), e.dtype);
       tensors.set(e.name, { dtype: e.dtype, shape: e.shape, data });
     }
-    return { ok: true, value: tensors };
+    return ok(tensors);
   } catch (e) {
-    if (e instanceof FormatError) return { ok: false, error: { code: 'E0701', message: e.message, file } };
+    if (e instanceof FormatError) return fail('E0701', e.message, file);
     throw e;
   }
 }

@@ -22,4 +22,3 @@ export interface Pass {
   run(graph: IrGraph, opts: PassOptions): PassResult;
 }
 
-export const defaultPassOptions: PassOptions = { shortcut: 'B' };

@@ -5,7 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
-import { compileNetwork } from '../../src/compile.js';
+import { compileFile as compileNetwork } from '../../src/node/compile.js';
 import { encodeModel } from '../../src/onnx/write.js';
 import { writeSafetensors } from '../../src/io/safetensors.js';
 import { maxAbsDiff, npy, ortRun, parityDir } from './helpers.js';
@@ -150,13 +150,13 @@ describe('weights from PyTorch', () => {
     expect(compileNetwork('examples/seed.resdsl', { network: 'ResBlk', weights: withCounts, fuse: false }).ok).toBe(true);
   });
 
-  it('a truncated or garbage file is a clear one-line error', async () => {
+  it('a truncated or garbage file is one clear error about that file', async () => {
     const bad = path.join(tmp, 'bad.safetensors');
     fs.writeFileSync(bad, fs.readFileSync(fixture).subarray(0, 1000));
     const r = await cli('compile', 'examples/cifar_resnet20.resdsl', '-o', path.join(tmp, 'x.onnx'), '--weights', bad);
     expect(r.code).toBe(1);
-    expect(r.err.trim().split('\n')).toHaveLength(1);
-    expect(r.err).toMatch(/^resdsl: error\[E0701\]: .*bad\.safetensors: /);
+    expect(r.err.trim().split('\n')).toHaveLength(2);
+    expect(r.err).toMatch(/^error\[E0701\]: .*\n --> .*bad\.safetensors\n$/);
   });
 });
 

@@ -7,7 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { renderText } from '../../src/diagnostics/render.js';
-import { frontEnd } from '../../src/driver.js';
+import { checkFile as frontEnd } from '../../src/node/compile.js';
 import { checkText, diagnose } from '../helpers/front.js';
 
 const net = (body: string, input = 'f32[N, 3, 32, 32]') => `network t {\n  input image: ${input}\n${body}\n}\n`;

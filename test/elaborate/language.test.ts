@@ -1,5 +1,6 @@
 /** What the language means: the design card's line, parameters, repetition, stages, labels, outputs. */
 import { describe, expect, it } from 'vitest';
+import { checkFile } from '../../src/node/compile.js';
 import { formatType } from '../../src/ir/types.js';
 import { checkText, codes } from '../helpers/front.js';
 
@@ -28,8 +29,8 @@ describe('the design card', () => {
   });
 
   it('keeps the shortcut unresolved in the elaborated IR, with what the shortcut pass needs', () => {
-    const r = checkText(`${card}network t {\n  input image: f32[N, 64, 56, 56]\n  res(128)\n}\n`);
-    const sc = r.networks[0]!.elaborated.nodes.find((n) => n.op === 'shortcut')!;
+    const r = checkFile('test.resdsl', { text: `${card}network t {\n  input image: f32[N, 64, 56, 56]\n  res(128)\n}\n` }, 'elaborate');
+    const sc = r.networks[0]!.graph.nodes.find((n) => n.op === 'shortcut')!;
     expect(sc.name).toBe('res1.downsample');
     expect(sc.attrs).toEqual({ out: 128, stride: 1, policy: '' });
     expect(sc.inputs).toEqual(['image']);

@@ -1,7 +1,7 @@
 /** Every model of the reference zoo has an example whose exact numbers the compiler reproduces. */
 import * as fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { frontEnd } from '../../src/driver.js';
+import { checkFile as frontEnd } from '../../src/node/compile.js';
 import { formatType } from '../../src/ir/types.js';
 
 const tsv = fs.readFileSync(new URL('../fixtures/reference/zoo-numbers.tsv', import.meta.url), 'utf8');

@@ -1,9 +1,12 @@
 /** Test helpers: run the front end on a source text and render what it reports. */
 import { renderText } from '../../src/diagnostics/render.js';
-import { frontEnd, type FrontEndOptions, type FrontEndResult } from '../../src/driver.js';
+import { checkFile, type CheckOptions } from '../../src/node/compile.js';
+import type { FrontEndResult } from '../../src/pipeline/index.js';
+
+type FrontEndOptions = CheckOptions;
 
 export function checkText(text: string, opts: FrontEndOptions & { file?: string } = {}): FrontEndResult {
-  return frontEnd(opts.file ?? 'test.resdsl', { ...opts, text });
+  return checkFile(opts.file ?? 'test.resdsl', { ...opts, text });
 }
 
 /** The rendered diagnostics of a source text ('' when clean). */

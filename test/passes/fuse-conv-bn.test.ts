@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { seedWeights } from '../../src/weights/attach.js';
-import { frontEnd } from '../../src/driver.js';
+import { checkFile as frontEnd } from '../../src/node/compile.js';
 import { printGraph } from '../../src/ir/print.js';
 import { graphStats } from '../../src/ir/stats.js';
 import type { IrGraph, ParamTensor } from '../../src/ir/types.js';

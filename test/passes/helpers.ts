@@ -7,13 +7,14 @@ import { verifyGraph } from '../../src/ir/verify.js';
 import type { ShortcutPolicy } from '../../src/passes/pass.js';
 import { shortcutPass } from '../../src/passes/shortcut.js';
 import { loadProgram } from '../../src/program/load.js';
+import { nodeHost } from '../../src/node/host.js';
 import { evalGraph, relativeError, type T } from './eval.js';
 
 export const snippetFile = '/virtual/snippet.resdsl';
 
 /** The elaborated graph (shortcuts unresolved) of the snippet's only network; fails on diagnostics. */
 export function elaborate(text: string, file = snippetFile): IrGraph {
-  const r = elaborateProgram(loadProgram(file, text), { single: true });
+  const r = elaborateProgram(loadProgram(nodeHost, file, text), { single: true });
   expect(r.diagnostics.map((d) => `${d.code} ${d.message}`)).toEqual([]);
   expect(r.networks.length).toBe(1);
   const g = r.networks[0]!.graph;

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { seedWeights } from '../../src/weights/attach.js';
 import { printGraph } from '../../src/ir/print.js';
 import type { IrGraph } from '../../src/ir/types.js';
-import { listPasses, runPipeline, unknownPassNames, type PipelineOptions } from '../../src/passes/pipeline.js';
+import { runPasses, stages } from '../../src/pipeline/index.js';
 import { count, elaborate, ops, outputError, randomWeights, resolved } from './helpers.js';
 
 const text = `
@@ -14,21 +14,21 @@ network t {
 }
 `;
 
-function run(g: IrGraph, opts: Partial<PipelineOptions> = {}) {
-  const r = runPipeline(g, { shortcut: 'B', verify: true, ...opts });
+function run(g: IrGraph, opts: Partial<Parameters<typeof runPasses>[1]> = {}) {
+  const r = runPasses(g, { shortcut: 'B', verify: true, ...opts });
   expect(r.diagnostics).toEqual([]);
   return r.graph;
 }
 
 describe('the pass pipeline', () => {
-  it('lists the passes in order: shortcut, cleanup, fuse (optional)', () => {
-    expect(listPasses().map((p) => [p.name, p.optional])).toEqual([
+  it('is one list of stages; the passes among them are shortcut, cleanup, fuse (optional), in that order', () => {
+    expect(stages.map((s) => s.name)).toEqual(['load', 'parse', 'elaborate', 'shortcut', 'expect', 'weights', 'cleanup', 'fuse', 'verify', 'lower']);
+    expect(stages.filter((s) => s.pass).map((s) => [s.name, s.optional])).toEqual([
       ['shortcut', false],
       ['cleanup', false],
       ['fuse', true],
     ]);
-    expect(listPasses().every((p) => p.description.length > 0)).toBe(true);
-    expect(unknownPassNames(['fuse', 'fusion', 'cleanup', 'dce'])).toEqual(['fusion', 'dce']);
+    expect(stages.every((s) => s.does.length > 0)).toBe(true);
   });
 
   it('resolves, cleans and fuses: the printed result', () => {
@@ -57,7 +57,7 @@ describe('the pass pipeline', () => {
   it('without weights, fusion leaves the graph as it is', () => {
     const g = elaborate(text);
     const printed: string[] = [];
-    run(g, { printAfter: ['cleanup', 'fuse'], onPrint: (_p, t) => printed.push(t) });
+    run(g, { printAfter: ['cleanup', 'fuse'], onPrint: (_p, _n, t) => printed.push(t) });
     expect(printed).toHaveLength(2);
     expect(printed[1]).toBe(printed[0]);
   });
@@ -65,7 +65,7 @@ describe('the pass pipeline', () => {
   it('stops at the first pass that reports diagnostics', () => {
     const shrink = 'network s { input image: f32[N, 16, 8, 8]; <conv3(8, stride = 2); bn> + shortcut }';
     const printed: string[] = [];
-    const r = runPipeline(elaborate(shrink), { shortcut: 'A', verify: true, printAfter: 'all', onPrint: (p) => printed.push(p) });
+    const r = runPasses(elaborate(shrink), { shortcut: 'A', verify: true, printAfter: 'all', onPrint: (p) => printed.push(p) });
     expect(r.diagnostics.map((d) => d.code)).toEqual(['E0601']);
     expect(printed).toEqual([]);
   });
@@ -74,7 +74,7 @@ describe('the pass pipeline', () => {
     const g = randomWeights(resolved(text), 2);
     const seen: string[] = [];
     const last: Record<string, string> = {};
-    const out = run(g, { printAfter: 'all', onPrint: (p, t) => (seen.push(p), (last[p] = t)) });
+    const out = run(g, { printAfter: 'all', onPrint: (p, _n, t) => (seen.push(p), (last[p] = t)) });
     expect(seen).toEqual(['shortcut', 'cleanup', 'fuse']);
     expect(last.fuse).toBe(printGraph(out));
     expect(last.cleanup).not.toContain('dropout');
@@ -87,25 +87,17 @@ describe('the pass pipeline', () => {
   it('can turn fusion off, and then neither runs nor prints it', () => {
     const g = randomWeights(resolved(text), 3);
     const seen: string[] = [];
-    const out = run(g, { disabled: ['fuse'], printAfter: 'all', onPrint: (p) => seen.push(p) });
+    const out = run(g, { fuse: false, printAfter: 'all', onPrint: (p) => seen.push(p) });
     expect(seen).toEqual(['shortcut', 'cleanup']);
     expect(count(out, 'bn')).toBe(4);
     expect(count(out, 'dropout')).toBe(0);
   });
 
-  it('rejects unknown pass names, disabling a required pass, and printing without a receiver', () => {
-    const g = elaborate(text);
-    expect(() => runPipeline(g, { shortcut: 'B', disabled: ['fusion'] })).toThrow('internal: no pass named fusion');
-    expect(() => runPipeline(g, { shortcut: 'B', printAfter: ['x'], onPrint: () => {} })).toThrow('no pass named x');
-    expect(() => runPipeline(g, { shortcut: 'B', disabled: ['cleanup'] })).toThrow('pass cleanup cannot be disabled');
-    expect(() => runPipeline(g, { shortcut: 'B', printAfter: 'all' })).toThrow('printAfter needs onPrint');
-  });
-
   it('turns a broken graph into an internal error naming the place', () => {
     const g = elaborate(text);
     const broken = { ...g, outputs: [{ ...g.outputs[0]!, value: 'nothing' }] };
-    expect(() => runPipeline(broken, { shortcut: 'B', verify: true })).toThrow(/^internal: the IR of t is invalid before the passes/);
-    expect(() => runPipeline(broken, { shortcut: 'B' })).not.toThrow();
+    expect(() => runPasses(broken, { shortcut: 'B', verify: true })).toThrow(/^internal: the IR of t is invalid before the passes/);
+    expect(() => runPasses(broken, { shortcut: 'B' })).not.toThrow();
   });
 
   it('is idempotent: running it twice gives the same IR and weights as once', () => {

@@ -6,7 +6,7 @@ import type { IrGraph } from '../../src/ir/types.js';
 import { verifyGraph } from '../../src/ir/verify.js';
 import { cleanup } from '../../src/passes/cleanup.js';
 import { findPairs, fuseConvBn } from '../../src/passes/fuse-conv-bn.js';
-import { runPipeline } from '../../src/passes/pipeline.js';
+import { runPasses } from '../../src/pipeline/index.js';
 import { shortcutPass } from '../../src/passes/shortcut.js';
 import { elaborate, outputError, randomWeights, resolved } from './helpers.js';
 import { allOptionA, netSpec, netText, type NetSpec } from './random-net.js';
@@ -64,10 +64,10 @@ describe('passes keep the outputs of random networks (relative error below 1e-5)
     fc.assert(
       fc.property(netSpec, (s) => {
         const g = prepared(s);
-        const once = runPipeline(g, { shortcut: s.policy, verify: true });
+        const once = runPasses(g, { shortcut: s.policy, verify: true });
         expect(once.diagnostics).toEqual([]);
         expect(outputError(g, once.graph, s.seed)).toBeLessThan(tolerance);
-        const twice = runPipeline(once.graph, { shortcut: s.policy, verify: true });
+        const twice = runPasses(once.graph, { shortcut: s.policy, verify: true });
         expect(printGraph(twice.graph)).toBe(printGraph(once.graph));
         for (const [k, p] of once.graph.params) expect(twice.graph.params.get(k)!.data).toEqual(p.data);
       }),

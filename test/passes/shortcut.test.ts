@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { frontEnd } from '../../src/driver.js';
+import { checkFile as frontEnd } from '../../src/node/compile.js';
 import { printGraph } from '../../src/ir/print.js';
 import { graphStats } from '../../src/ir/stats.js';
 import { verifyGraph } from '../../src/ir/verify.js';

@@ -5,7 +5,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { compileNetwork } from '../../src/compile.js';
+import { compileFile as compileNetwork } from '../../src/node/compile.js';
 import { encodeModel } from '../../src/onnx/write.js';
 import { contractProblems, describeOutcome, viaBinary } from '../fuzz/harness.js';
 import { rawSafetensors, tempDir, writeNet } from './helpers.js';

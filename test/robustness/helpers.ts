@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { expect } from 'vitest';
-import { frontEnd } from '../../src/driver.js';
+import { checkFile as frontEnd } from '../../src/node/compile.js';
 import { writeSafetensors, type TensorToWrite } from '../../src/io/safetensors.js';
 import { contractProblems, describeOutcome, inProcess, type Outcome } from '../fuzz/harness.js';
 

@@ -20,13 +20,16 @@ vi.mock('../../src/ir/elaborate/index.js', async (importOriginal) => {
     },
   };
 });
-vi.mock('../../src/passes/pipeline.js', async (importOriginal) => {
-  const orig = await importOriginal<typeof import('../../src/passes/pipeline.js')>();
+vi.mock('../../src/passes/fuse-conv-bn.js', async (importOriginal) => {
+  const orig = await importOriginal<typeof import('../../src/passes/fuse-conv-bn.js')>();
   return {
     ...orig,
-    runPipeline: (...a: Parameters<typeof orig.runPipeline>) => {
-      if (boom.in === 'pipeline') throw boom.what;
-      return orig.runPipeline(...a);
+    fusePass: {
+      ...orig.fusePass,
+      run: (...a: Parameters<typeof orig.fusePass.run>) => {
+        if (boom.in === 'pipeline') throw boom.what;
+        return orig.fusePass.run(...a);
+      },
     },
   };
 });

@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { compileNetwork } from '../../src/compile.js';
+import { compileFile as compileNetwork } from '../../src/node/compile.js';
 import { writeNpy } from '../../src/io/npy.js';
 import type { OnnxModel } from '../../src/onnx/model.js';
 import { encodeModel, encodeModelParts } from '../../src/onnx/write.js';

@@ -65,7 +65,7 @@ describe('compile --weights with a hostile safetensors file', () => {
       const out = path.join(dir, 'kept.onnx');
       fs.writeFileSync(out, 'the previous model');
       const o = await cli(['compile', net, '--weights', w, '-o', out]);
-      expectClearError(o, /^resdsl: error\[E070[12]\]: /);
+      expectClearError(o, /^error\[E070[12]\]: /);
       expect(o.err).toMatch(reason);
       expect(fs.readFileSync(out, 'utf8')).toBe('the previous model');
       expect(leftovers(dir, ['small.resdsl', 'w.safetensors', 'kept.onnx'])).toEqual([]);
@@ -75,12 +75,12 @@ describe('compile --weights with a hostile safetensors file', () => {
   it('a folder, a missing file and a device are one-line errors', async () => {
     const out = path.join(dir, 'none.onnx');
     for (const [w, reason] of [
-      [dir, /is a directory/],
+      [dir, /is a folder/],
       [path.join(dir, 'nope.safetensors'), /no such file/],
       ...(fs.existsSync('/dev/zero') ? [['/dev/zero', /not a regular file/] as const] : []),
     ] as const) {
       const o = await cli(['compile', net, '--weights', w, '-o', out]);
-      expectClearError(o, /^resdsl: error\[E0701\]: /);
+      expectClearError(o, /^error\[E0701\]: /);
       expect(o.err).toMatch(reason);
       expect(fs.existsSync(out)).toBe(false);
     }
@@ -106,7 +106,7 @@ describe('run --weights with a hostile safetensors file', () => {
         fs.writeFileSync(w, bytes);
         const o = await cli(['run', net, '--weights', w, '--runtime', runtime]);
         fs.rmSync(w);
-        expectClearError(o, /^resdsl: error\[E070[12]\]: /);
+        expectClearError(o, /^error\[E070[12]\]: /);
         expect(o.err).toMatch(reason);
         expect(o.out).toBe('');
       });

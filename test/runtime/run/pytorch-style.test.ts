@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { compileNetwork } from '../../../src/compile.js';
+import { compileFile as compileNetwork } from '../../../src/node/compile.js';
 import { dispose } from '../../../src/runtime/js/index.js';
 import type { OnnxModel, OnnxNode } from '../../../src/onnx/model.js';
 import { decodeModel } from '../../../src/onnx/read.js';

@@ -4,7 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { main } from '../../../src/cli/main.js';
-import { compileNetwork } from '../../../src/compile.js';
+import { compileFile as compileNetwork } from '../../../src/node/compile.js';
 import { dispose } from '../../../src/runtime/js/index.js';
 import { writeNpy } from '../../../src/io/npy.js';
 import { encodeModel } from '../../../src/onnx/write.js';

@@ -1,0 +1,89 @@
+/**
+ * The pipeline on the file system: sources through the Node host, weights read from a file. What
+ * the CLI's commands and the tests call.
+ */
+import * as fs from 'node:fs';
+import { error } from '../diagnostics/diagnostic.js';
+import type { ShortcutPolicy } from '../passes/pass.js';
+import { compile, frontEnd, type CompileResult, type FrontEndResult, type PipelineOptions, type StageName } from '../pipeline/index.js';
+import { cannotRead, nodeHost } from './host.js';
+
+export interface CompileOptions {
+  network?: string;
+  shortcut?: ShortcutPolicy;
+  seed?: number;
+  /** A safetensors file with PyTorch state_dict names. */
+  weights?: string;
+  fuse?: boolean;
+  opset?: number;
+  /** Run the IR verifier after every stage. */
+  verify?: boolean;
+  printAfter?: readonly string[] | 'all';
+  onPrint?: (stage: string, network: string, text: string) => void;
+  /** The root file's text, when it is not to be read from disk. */
+  text?: string;
+}
+
+/** Reads a whole regular file; a problem is a message in the one form every command uses. */
+export function readBinary(file: string): { bytes: Uint8Array } | { message: string } {
+  try {
+    const st = fs.statSync(file);
+    if (st.isDirectory()) return { message: `${file} is a folder, not a file` };
+    if (!st.isFile()) return { message: `cannot read ${file}: not a regular file` };
+    return { bytes: fs.readFileSync(file) };
+  } catch (e) {
+    return { message: cannotRead(file, e) };
+  }
+}
+
+function pipelineOptions(opts: CompileOptions): PipelineOptions | { message: string } {
+  let weights: PipelineOptions['weights'] = { seed: opts.seed ?? 0 };
+  if (opts.weights !== undefined) {
+    const r = readBinary(opts.weights);
+    if ('message' in r) return r;
+    weights = { file: opts.weights, bytes: r.bytes };
+  }
+  return {
+    host: nodeHost,
+    shortcut: opts.shortcut ?? 'B',
+    weights,
+    ...(opts.network !== undefined ? { network: opts.network } : {}),
+    ...(opts.fuse !== undefined ? { fuse: opts.fuse } : {}),
+    ...(opts.opset !== undefined ? { opset: opts.opset } : {}),
+    ...(opts.verify ? { verifyAll: true } : {}),
+    ...(opts.printAfter !== undefined ? { printAfter: opts.printAfter } : {}),
+    ...(opts.onPrint !== undefined ? { onPrint: opts.onPrint } : {}),
+    ...(opts.text !== undefined ? { text: opts.text } : {}),
+  };
+}
+
+export function compileFile(file: string, opts: CompileOptions = {}): CompileResult {
+  const p = pipelineOptions(opts);
+  if ('message' in p) return { ok: false, diagnostics: [error('E0701', p.message, opts.weights)], sources: new Map() };
+  return compile(file, p);
+}
+
+export interface CheckOptions {
+  network?: string;
+  single?: boolean;
+  shortcut?: ShortcutPolicy;
+  text?: string;
+  /** Check `expect` lines (default true). */
+  expectations?: boolean;
+}
+
+/** check and summary: the front of the pipeline on every network of a file (or the one asked for). */
+export function checkFile(file: string, opts: CheckOptions = {}, last: StageName = 'expect'): FrontEndResult {
+  return frontEnd(
+    file,
+    {
+      host: nodeHost,
+      shortcut: opts.shortcut ?? 'B',
+      expectations: opts.expectations !== false,
+      ...(opts.network !== undefined ? { network: opts.network } : {}),
+      ...(opts.single ? { single: true } : {}),
+      ...(opts.text !== undefined ? { text: opts.text } : {}),
+    },
+    last,
+  );
+}
