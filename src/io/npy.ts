@@ -5,8 +5,8 @@
  * are checked against the file's length before anything is allocated. Problems are E0703.
  */
 import { limits } from '../limits.js';
-import { fail, ok, type Result } from '../onnx/read.js';
-import { numel, type Tensor } from '../runtime/js/tensor.js';
+import { fail, ok, type Result } from '../diagnostics/result.js';
+import { numel, type Tensor } from './tensor.js';
 
 const magic = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // \x93NUMPY
 

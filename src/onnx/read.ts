@@ -8,26 +8,14 @@ import { closeSync, existsSync, fstatSync, openSync, readSync, statSync } from '
 import { isAbsolute, relative, resolve } from 'node:path';
 import onnxProto from 'onnx-proto';
 import type { Code } from '../diagnostics/codes.js';
+import { fail, ok, type Result } from '../diagnostics/result.js';
 import { limits } from '../limits.js';
 import type { OnnxAttr, OnnxModel, OnnxNode, OnnxTensor, OnnxValueInfo } from './model.js';
 
 const { onnx } = onnxProto;
 
-/** A problem found while reading or preparing a model, not tied to a source span. */
-export interface Problem {
-  code: Code;
-  message: string;
-}
-
-export type Result<T> = { ok: true; value: T } | { ok: false; error: Problem };
-
-export function ok<T>(value: T): Result<T> {
-  return { ok: true, value };
-}
-
-export function fail<T>(code: Code, message: string): Result<T> {
-  return { ok: false, error: { code, message } };
-}
+// The executor's kernels import the one Result type from here too (diagnostics/result.ts).
+export { fail, ok, type Result } from '../diagnostics/result.js';
 
 export interface ReadOptions {
   /** Directory that external tensor data (`location` entries) is resolved against. */

@@ -3,16 +3,7 @@
  */
 import type { Code } from '../../diagnostics/codes.js';
 
-export interface Tensor {
-  dims: number[];
-  data: Float32Array;
-}
-
-export function numel(dims: readonly number[]): number {
-  let n = 1;
-  for (const d of dims) n *= d;
-  return n;
-}
+export { numel, shapeText, type Tensor } from '../../io/tensor.js';
 
 /** Row-major strides of `dims`, in elements. */
 export function stridesOf(dims: readonly number[]): number[] {
@@ -23,10 +14,6 @@ export function stridesOf(dims: readonly number[]): number[] {
     acc *= dims[i]!;
   }
   return s;
-}
-
-export function shapeText(dims: readonly (number | string)[]): string {
-  return `[${dims.join(', ')}]`;
 }
 
 /**
