@@ -14,12 +14,13 @@ const dir = tempDir('binary');
 const net = writeNet(dir);
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-function expectOneLine(argv: string[], first: RegExp): void {
+/** One error: its line, and the file it is about when it has one. */
+function expectOneLine(argv: string[], first: RegExp, lines = 1): void {
   const o = viaBinary(argv, 60_000);
   const why = describeOutcome(o);
   expect(o.code, why).toBe(1);
   expect(contractProblems(o, 60_000), why).toEqual([]);
-  expect(o.err.trim().split('\n'), why).toHaveLength(1);
+  expect(o.err.trim().split('\n'), why).toHaveLength(lines);
   expect(o.err, why).toMatch(first);
 }
 
@@ -37,8 +38,8 @@ describe('the binary on hostile files', () => {
   it('a safetensors header length of 2^60 and a truncated model', () => {
     const w = path.join(dir, 'huge.safetensors');
     fs.writeFileSync(w, rawSafetensors({}, 8, 2n ** 60n));
-    expectOneLine(['compile', net, '--weights', w, '-o', path.join(dir, 'm.onnx')], /^resdsl: error\[E0701\]: .*over the limit/);
-    expectOneLine(['run', net, '--weights', w], /^resdsl: error\[E0701\]: /);
+    expectOneLine(['compile', net, '--weights', w, '-o', path.join(dir, 'm.onnx')], /^error\[E0701\]: .*over the limit.*\n --> .*huge\.safetensors/, 2);
+    expectOneLine(['run', net, '--weights', w], /^error\[E0701\]: .*\n --> .*huge\.safetensors/, 2);
     const m = path.join(dir, 'cut.onnx');
     fs.writeFileSync(m, new Uint8Array([0x08, 0x07, 0x12, 0xff, 0x01]));
     expectOneLine(['run', m], /^resdsl: error\[E0801\]: /);

@@ -4,7 +4,7 @@ import { attrs, init, int64, model, node, randTensor, rng } from './helpers.js';
 
 function problem(m: ReturnType<typeof model>) {
   const p = prepare(m);
-  return p.ok ? undefined : p.error;
+  return p.ok ? undefined : { code: p.error.code, message: p.error.message };
 }
 
 describe('prepare', () => {

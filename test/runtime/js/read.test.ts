@@ -63,7 +63,7 @@ describe('decodeModel', () => {
       [{ dataType: 1, dims: [2 ** 20, 2 ** 20] }, "tensor 'w' has 1099511627776 elements, more than 2147483647"],
     ];
     for (const [t, msg] of cases) {
-      expect(decodeModel(modelWith(t))).toEqual({ ok: false, error: { code: 'E0801', message: msg } });
+      expect(decodeModel(modelWith(t))).toMatchObject({ ok: false, error: { code: 'E0801', message: msg } });
     }
   });
 
@@ -88,7 +88,7 @@ describe('decodeModel', () => {
   });
 
   it('returns E0801 for empty, truncated and random bytes, never throwing', () => {
-    expect(decodeModel(new Uint8Array(0))).toEqual({ ok: false, error: { code: 'E0801', message: 'file is empty' } });
+    expect(decodeModel(new Uint8Array(0))).toMatchObject({ ok: false, error: { code: 'E0801', message: 'file is empty' } });
     const bytes = encodeModel(resnetModel({ block: 'basic', layers: [1], width: 2, classes: 2 })).model;
     for (let cut = 1; cut < bytes.length; cut += 97) {
       const r = decodeModel(bytes.subarray(0, cut));
