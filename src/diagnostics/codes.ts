@@ -2,9 +2,11 @@
  * Every diagnostic code, defined once. Codes are stable: never renumber, only add.
  * E00xx lexing and parsing, E01xx names and arguments, E02xx shapes and types,
  * E03xx expectations, E04xx resource limits, E05xx modules and files, E06xx passes,
- * E07xx weights and data files, E08xx ONNX files.
+ * E07xx weights and data files, E08xx ONNX files; N0xxx notes (never an error).
  */
 export const codes = {
+  // notes
+  N0001: 'generic network checked for names only',
   // lexing and parsing
   E0001: 'unexpected character',
   E0002: 'syntax error',

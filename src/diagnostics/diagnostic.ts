@@ -60,6 +60,10 @@ export function warning(code: Code, message: string, at: At, extra: DiagnosticEx
   return make('warning', code, message, at, extra);
 }
 
+export function note(code: Code, message: string, at: At, extra: DiagnosticExtra = {}): Diagnostic {
+  return make('note', code, message, at, extra);
+}
+
 /** The file a diagnostic is about, if any. */
 export function fileOf(d: Diagnostic): string | undefined {
   return d.span?.file ?? d.file;

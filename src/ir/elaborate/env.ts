@@ -6,7 +6,7 @@
 import type { Diagnostic } from '../../diagnostics/diagnostic.js';
 import type { Span } from '../../diagnostics/span.js';
 import type { Arg, Expr } from '../../parser/ast.js';
-import type { DeclRef, FileScope } from '../../program/scope.js';
+import type { DeclRef, FileScope } from './scope.js';
 import { fail } from './abort.js';
 import type { Cursor, GraphBuilder } from './context.js';
 import { evalExpr, type Evaluator } from './expr.js';

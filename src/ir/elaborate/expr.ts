@@ -6,7 +6,7 @@
  */
 import type { Span } from '../../diagnostics/span.js';
 import type { Expr } from '../../parser/ast.js';
-import type { DeclRef } from '../../program/scope.js';
+import type { DeclRef } from './scope.js';
 import { resolveLayerName } from '../ops/index.js';
 import { fail } from './abort.js';
 import { builtinFunctions, type BuiltinFunction } from './functions.js';

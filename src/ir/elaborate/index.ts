@@ -4,10 +4,11 @@
  * elaboration goes on; a network with errors yields no graph. Generic networks (with parameters
  * lacking defaults) are templates, elaborated only through the networks defined from them.
  */
-import { error, type Diagnostic } from '../../diagnostics/diagnostic.js';
-import type { NetworkDecl } from '../../parser/ast.js';
+import { error, note, type Diagnostic } from '../../diagnostics/diagnostic.js';
+import type { BlockDecl, Item, NetworkDecl } from '../../parser/ast.js';
 import type { Program } from '../../program/load.js';
-import { buildScopes, type DeclRef } from '../../program/scope.js';
+import { buildScopes, type DeclRef } from './scope.js';
+import { checkNames } from './names.js';
 import { closest } from './suggest.js';
 import { elaborateNetwork, newCtx, type ElaboratedNetwork } from './network.js';
 
@@ -66,6 +67,14 @@ export function elaborateProgram(prog: Program, opts: ElaborateOptions = {}): El
   for (const d of scopeDiags) diagnostics.push(d); // a loop: a spread of 100,000 items overflows the stack
   if (scopeDiags.length) return { networks: [], diagnostics };
   const root = prog.root;
+  // every declaration's names, used or not (the standard library is checked by its own tests)
+  const own = [...prog.files.values()].filter((f) => !f.name.startsWith('std/'));
+  const names = checkNames(
+    own.map((f) => ({ absPath: f.absPath, decls: f.ast.items.filter((i): i is BlockDecl | NetworkDecl => i.kind !== 'Use') })),
+    scopes,
+  );
+  for (const d of names.diagnostics) diagnostics.push(d);
+  if (opts.network === undefined) for (const d of unusedGeneric(root.ast.items, [...prog.files.values()].flatMap((f) => f.ast.items))) diagnostics.push(d);
   const chosen = choose(
     root.ast.items.filter((i): i is NetworkDecl => i.kind === 'Network'),
     root.name,
@@ -78,8 +87,26 @@ export function elaborateProgram(prog: Program, opts: ElaborateOptions = {}): El
     if (!ref || ref.decl !== decl) continue; // a duplicate, already reported
     const ctx = newCtx(scopes);
     const net = elaborateNetwork(ctx, ref, [], decl.span, decl.name.name);
-    for (const d of ctx.diagnostics) diagnostics.push(d);
+    for (const d of ctx.diagnostics) if (!diagnostics.some((o) => sameDiagnostic(o, d))) diagnostics.push(d);
     if (net) networks.push(net);
   }
   return { networks, diagnostics };
+}
+
+/** The same mistake found twice (by the name check and again by elaboration). */
+function sameDiagnostic(a: Diagnostic, b: Diagnostic): boolean {
+  return a.code === b.code && a.message === b.message && a.span?.file === b.span?.file && a.span?.start === b.span?.start && a.span?.end === b.span?.end;
+}
+
+/** A note for each generic network of the root file that no network is defined from: its names were checked, its shapes could not be. */
+function unusedGeneric(items: readonly Item[], all: readonly Item[]): Diagnostic[] {
+  const used = new Set(all.filter((i): i is NetworkDecl => i.kind === 'Network' && i.base !== undefined).map((n) => n.base!.callee.name));
+  return items
+    .filter((i): i is NetworkDecl => i.kind === 'Network' && !isConcrete(i) && !used.has(i.name.name))
+    .map((n) => {
+      const missing = n.params.filter((p) => p.default === undefined).map((p) => p.name.name);
+      return note('N0001', `network ${n.name.name} is generic and no network is defined from it: its names and arguments are checked, its shapes are not`, n.name.span, {
+        help: `define a network from it to check its shapes: network my_net = ${n.name.name}(${missing.join(', ')})`,
+      });
+    });
 }

@@ -8,7 +8,8 @@
 import type { Span } from '../../diagnostics/span.js';
 import { isInferError, type ArgDecl, type CallContext, type LayerName } from '../ops/index.js';
 import type { Attrs, AttrValue } from '../types.js';
-import { fail } from './abort.js';
+import { error, type Diagnostic } from '../../diagnostics/diagnostic.js';
+import { Abort, fail } from './abort.js';
 import { closest } from './suggest.js';
 import { describe, wholeNumber, type BoundArg, type Value } from './values.js';
 
@@ -46,6 +47,14 @@ function checkValue(what: string, d: ArgDecl, a: BoundArg): AttrValue {
   return v;
 }
 
+/** E0104 for a keyword argument the layer does not take, with the closest one it does. */
+export function unknownArgument(what: string, decls: readonly ArgDecl[], name: string, sp: Span): Diagnostic {
+  const names = decls.map((s) => s.name);
+  const near = closest(name, names);
+  const help = near ? `${what} has an argument named \`${near}\` (it takes ${names.join(', ')})` : names.length ? `${what} takes ${names.join(', ')}` : `${what} takes no arguments`;
+  return error('E0104', `${what} has no argument named ${name}`, sp, { help });
+}
+
 /** Matches the given arguments to declarations: name -> the argument(s) given for it. */
 function match(what: string, decls: readonly ArgDecl[], args: readonly BoundArg[]): Map<string, BoundArg[]> {
   const given = new Map<string, BoundArg[]>();
@@ -61,11 +70,7 @@ function match(what: string, decls: readonly ArgDecl[], args: readonly BoundArg[
         });
     } else {
       d = decls.find((s) => s.name === a.name);
-      if (!d) {
-        const near = closest(a.name, decls.map((s) => s.name));
-        const takes = decls.length ? `${what} takes ${decls.map((s) => s.name).join(', ')}` : `${what} takes no arguments`;
-        fail('E0104', `${what} has no argument named ${a.name}`, a.span, { help: near ? `${what} has an argument named \`${near}\` (it takes ${decls.map((s) => s.name).join(', ')})` : takes });
-      }
+      if (!d) throw new Abort(unknownArgument(what, decls, a.name, a.span));
     }
     const prev = given.get(d.name);
     if (prev && !(d.variadic && a.name === undefined && prev[0]!.name === undefined))

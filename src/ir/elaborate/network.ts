@@ -8,7 +8,7 @@
 import { error } from '../../diagnostics/diagnostic.js';
 import type { Span } from '../../diagnostics/span.js';
 import type { ExpectStmt, NetworkDecl, Stmt, TypeExpr } from '../../parser/ast.js';
-import type { DeclRef } from '../../program/scope.js';
+import type { DeclRef } from './scope.js';
 import { tensorType, type Dim, type GraphOutput, type IrGraph, type TensorType } from '../types.js';
 import { Abort, fail } from './abort.js';
 import { GraphBuilder, NameScope, poisoned, type Cursor } from './context.js';

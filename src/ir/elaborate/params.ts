@@ -6,7 +6,7 @@
  */
 import type { Span } from '../../diagnostics/span.js';
 import type { Param } from '../../parser/ast.js';
-import type { DeclRef } from '../../program/scope.js';
+import type { DeclRef } from './scope.js';
 import { formatType } from '../types.js';
 import { fail } from './abort.js';
 import type { Cursor } from './context.js';

@@ -8,7 +8,7 @@
  */
 import type { Span } from '../../diagnostics/span.js';
 import type { BlockDecl, NetworkDecl } from '../../parser/ast.js';
-import type { DeclRef } from '../../program/scope.js';
+import type { DeclRef } from './scope.js';
 import { fail } from './abort.js';
 
 export interface BoundArg {

@@ -4,11 +4,11 @@
  * one name in a file, two used files declaring the same name, or a block named like a built-in
  * layer are diagnostics.
  */
-import { error, type Diagnostic } from '../diagnostics/diagnostic.js';
-import type { BlockDecl, NetworkDecl } from '../parser/ast.js';
-import { builtinFunctions } from '../ir/elaborate/functions.js';
-import { resolveLayerName } from '../ir/ops/index.js';
-import type { Program, SourceFile } from './load.js';
+import { error, type Diagnostic } from '../../diagnostics/diagnostic.js';
+import type { BlockDecl, NetworkDecl } from '../../parser/ast.js';
+import { builtinFunctions } from './functions.js';
+import { resolveLayerName } from '../ops/index.js';
+import type { Program, SourceFile } from '../../program/load.js';
 
 export interface DeclRef {
   decl: BlockDecl | NetworkDecl;
