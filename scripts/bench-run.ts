@@ -10,6 +10,7 @@
  * times, interleaved, against a busy machine. Prints median and best ms, the ratio of each
  * median to onnxruntime's 2-thread median, and the peak resident memory.
  */
+import { modelFileOptions } from '../src/node/external-data.js';
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
@@ -81,7 +82,7 @@ async function child(args: string[]): Promise<void> {
   let once: () => Promise<void>;
   let finish = async (): Promise<void> => {};
   if (runtime === 'ours') {
-    const model = decodeModel(readFileSync(path), { baseDir: dirname(resolve(path)) });
+    const model = decodeModel(readFileSync(path), modelFileOptions(path));
     if (!model.ok) throw new Error(model.error.message);
     const plan = prepare(model.value, { threads: Number(threads) as 1 | 2, kernel });
     if (!plan.ok) throw new Error(plan.error.message);
@@ -108,7 +109,7 @@ async function child(args: string[]): Promise<void> {
 
 /** Name and dims of the model's first input, symbolic sizes filled in. */
 function inputOf(path: string, args: string[]): { name: string; dims: number[] } {
-  const m = decodeModel(readFileSync(path), { baseDir: dirname(resolve(path)) });
+  const m = decodeModel(readFileSync(path), modelFileOptions(path));
   if (!m.ok) throw new Error(`${path}: ${m.error.message}`);
   const input = m.value.inputs[0]!;
   return { name: input.name, dims: inputDims(input.shape, Number(option(args, '--batch', '1')), Number(option(args, '--size', '224'))) };

@@ -7,6 +7,7 @@ import { readNpy, writeNpy } from '../io/npy.js';
 import type { Tensor } from '../runtime/js/tensor.js';
 import type { OnnxModel } from '../onnx/model.js';
 import { decodeModel } from '../onnx/read.js';
+import { modelFileOptions } from '../node/external-data.js';
 import { describeOutput, runModel } from '../runtime/run-model.js';
 import { Rng } from '../weights/rng.js';
 import { limits } from '../limits.js';
@@ -30,7 +31,7 @@ function readFile(file: string, what: string): Uint8Array {
 
 function loadModel(file: string, values: Record<string, unknown>, io: Io): OnnxModel | undefined {
   if (file.endsWith('.onnx')) {
-    const r = decodeModel(readFile(file, 'model'), { baseDir: path.dirname(file) });
+    const r = decodeModel(readFile(file, 'model'), modelFileOptions(file));
     if (!r.ok) throw new CliError(`error[${r.error.code}]: ${file}: ${r.error.message}`);
     if (r.value.outputs.length === 0) throw new CliError(`error[E0801]: ${file}: the model has no outputs`);
     return r.value;

@@ -1,8 +1,13 @@
 /** Checks a network's `expect` lines against its statistics and output types; each failure is a diagnostic at its line. */
 import { error, type Diagnostic } from '../diagnostics/diagnostic.js';
-import type { Expectation } from './elaborate/index.js';
+import type { Span } from '../diagnostics/span.js';
 import type { GraphStats } from './stats.js';
-import { formatType, sameType, type IrGraph } from './types.js';
+import { formatType, sameType, type IrGraph, type TensorType } from './types.js';
+
+/** An `expect` line of a network: a parameter or MAC count, or an output's type. */
+export type Expectation =
+  | { what: 'params' | 'macs'; value: number; span: Span }
+  | { what: 'output'; output?: string; type: TensorType; span: Span };
 
 const fmt = (n: number) => n.toLocaleString('en-US');
 

@@ -4,8 +4,6 @@
  * non-ONNX or lying bytes come back as an E0801 problem. Tensors are read as float32 or int64 only;
  * attributes that OnnxAttr cannot hold are listed in `unreadAttrs` for the consumer to reject.
  */
-import { closeSync, existsSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
-import { isAbsolute, relative, resolve } from 'node:path';
 import onnxProto from 'onnx-proto';
 import type { Code } from '../diagnostics/codes.js';
 import { fail, ok, type Result } from '../diagnostics/result.js';
@@ -17,9 +15,17 @@ const { onnx } = onnxProto;
 // The executor's kernels import the one Result type from here too (diagnostics/result.ts).
 export { fail, ok, type Result } from '../diagnostics/result.js';
 
+/**
+ * Access to the files that tensors keep their data in (`location` entries, relative to the model):
+ * the bytes at `offset`, or a message saying why not. The CLI's implementation (node/external-data.ts)
+ * reads regular files inside the model's folder only.
+ */
+export interface ExternalFiles {
+  read(location: string, offset: number, length: number, tensor: string): Uint8Array | string;
+}
+
 export interface ReadOptions {
-  /** Directory that external tensor data (`location` entries) is resolved against. */
-  baseDir?: string;
+  external?: ExternalFiles;
 }
 
 /** Thrown inside this file only; turned into a Result at the two entry points. */
@@ -69,54 +75,19 @@ function copyLE<T extends Float32Array | BigInt64Array>(bytes: Uint8Array, out: 
   return out;
 }
 
-/** Reads `length` bytes at `offset` from a file under baseDir, refusing paths that leave it. */
-function readExternal(name: string, entries: Map<string, string>, want: number, baseDir?: string): Uint8Array {
+/** Reads `length` bytes at `offset` of the external file a tensor names, through the caller's file access. */
+function readExternal(name: string, entries: Map<string, string>, want: number, files?: ExternalFiles): Uint8Array {
   const location = entries.get('location');
   if (location === undefined) throw new ReadFailure(`tensor '${name}' has external data without a location`);
-  if (baseDir === undefined) {
-    throw new ReadFailure(`tensor '${name}' keeps its data in '${location}', but no model directory was given`);
-  }
-  const base = resolve(baseDir);
-  const path = resolve(base, location);
-  const rel = relative(base, path);
-  if (isAbsolute(location) || rel === '' || rel.startsWith('..') || isAbsolute(rel)) {
-    throw new ReadFailure(`tensor '${name}' names external file '${location}' outside the model's directory`);
-  }
+  if (files === undefined) throw new ReadFailure(`tensor '${name}' keeps its data in '${location}', but no model directory was given`);
   const offset = Number(entries.get('offset') ?? '0');
   const length = entries.has('length') ? Number(entries.get('length')) : want;
   if (!Number.isSafeInteger(offset) || offset < 0 || !Number.isSafeInteger(length) || length !== want) {
     throw new ReadFailure(`tensor '${name}' has external data of offset ${offset} and length ${length}, expected ${want} bytes`);
   }
-  // a pipe or a device named as the data file could block or never end: only regular files
-  let regular = false;
-  try {
-    regular = statSync(path).isFile();
-  } catch {
-    /* missing: reported by the open below */
-  }
-  if (!regular && existsSync(path)) throw new ReadFailure(`tensor '${name}' names external data '${location}', which is not a regular file`);
-  let fd: number;
-  try {
-    fd = openSync(path, 'r');
-  } catch {
-    throw new ReadFailure(`cannot open external data file '${location}' of tensor '${name}'`);
-  }
-  try {
-    const size = fstatSync(fd).size;
-    if (offset + length > size) {
-      throw new ReadFailure(`external data of tensor '${name}' ends at byte ${offset + length} but '${location}' has ${size}`);
-    }
-    const out = new Uint8Array(length);
-    let done = 0;
-    while (done < length) {
-      const n = readSync(fd, out, done, length - done, offset + done);
-      if (n <= 0) throw new ReadFailure(`external data file '${location}' ended early`);
-      done += n;
-    }
-    return out;
-  } finally {
-    closeSync(fd);
-  }
+  const r = files.read(location, offset, length, name);
+  if (typeof r === 'string') throw new ReadFailure(r);
+  return r;
 }
 
 function tensorDims(name: string, dims: IntLike[]): { dims: number[]; count: number } {
@@ -133,7 +104,7 @@ function tensorDims(name: string, dims: IntLike[]): { dims: number[]; count: num
 }
 
 /** Converts a TensorProto; throws ReadFailure for other element types or inconsistent sizes. */
-function readTensor(t: onnxProto.onnx.ITensorProto, baseDir: string | undefined, what: string): OnnxTensor {
+function readTensor(t: onnxProto.onnx.ITensorProto, files: ExternalFiles | undefined, what: string): OnnxTensor {
   const name = t.name ?? '';
   const label = name === '' ? what : `${what} '${name}'`;
   const dtype = t.dataType ?? 0;
@@ -146,7 +117,7 @@ function readTensor(t: onnxProto.onnx.ITensorProto, baseDir: string | undefined,
   let raw: Uint8Array | undefined;
   if (t.dataLocation === onnx.TensorProto.DataLocation.EXTERNAL) {
     const entries = new Map((t.externalData ?? []).map((e) => [e.key ?? '', e.value ?? '']));
-    raw = readExternal(name, entries, count * width, baseDir);
+    raw = readExternal(name, entries, count * width, files);
   } else if (t.rawData && t.rawData.length > 0) {
     raw = t.rawData;
   }
@@ -169,7 +140,7 @@ function readTensor(t: onnxProto.onnx.ITensorProto, baseDir: string | undefined,
 const textDecoder = new TextDecoder('utf-8', { fatal: false });
 
 /** An attribute as OnnxAttr, or a string naming its type when OnnxAttr cannot hold it. */
-function readAttr(a: onnxProto.onnx.IAttributeProto, node: string, baseDir?: string): OnnxAttr | string {
+function readAttr(a: onnxProto.onnx.IAttributeProto, node: string, files?: ExternalFiles): OnnxAttr | string {
   const own = (k: string): boolean => Object.prototype.hasOwnProperty.call(a, k);
   let type = a.type ?? 0;
   if (type === 0) {
@@ -190,7 +161,7 @@ function readAttr(a: onnxProto.onnx.IAttributeProto, node: string, baseDir?: str
       const t = a.t ?? {};
       const dt = t.dataType ?? 0;
       if (dt !== 1 && dt !== 7) return `tensor of ${elemTypeName(dt)}`;
-      return { type: 'tensor', value: readTensor(t, baseDir, `tensor of attribute '${a.name}' of node '${node}'`) };
+      return { type: 'tensor', value: readTensor(t, files, `tensor of attribute '${a.name}' of node '${node}'`) };
     }
     case 6: return { type: 'floats', value: [...(a.floats ?? [])] };
     case 7: return { type: 'ints', value: (a.ints ?? []).map(toNumber) };
@@ -198,7 +169,7 @@ function readAttr(a: onnxProto.onnx.IAttributeProto, node: string, baseDir?: str
   }
 }
 
-function readNode(n: onnxProto.onnx.INodeProto, baseDir?: string): OnnxNode {
+function readNode(n: onnxProto.onnx.INodeProto, files?: ExternalFiles): OnnxNode {
   const name = n.name ?? '';
   const opType = n.opType ?? '';
   if (opType === '') throw new ReadFailure(`node '${name}' has no operator type`);
@@ -207,7 +178,7 @@ function readNode(n: onnxProto.onnx.INodeProto, baseDir?: string): OnnxNode {
   for (const a of n.attribute ?? []) {
     const key = a.name ?? '';
     if (key === '') throw new ReadFailure(`node '${name}' has an attribute without a name`);
-    const v = readAttr(a, name, baseDir);
+    const v = readAttr(a, name, files);
     if (typeof v === 'string') unread[key] = v;
     else attrs[key] = v;
   }
@@ -244,15 +215,15 @@ function opsetOf(m: onnxProto.onnx.ModelProto, nodes: OnnxNode[]): number {
   return 0;
 }
 
-function convert(m: onnxProto.onnx.ModelProto, baseDir?: string): OnnxModel {
+function convert(m: onnxProto.onnx.ModelProto, files?: ExternalFiles): OnnxModel {
   const g = m.graph;
   if (!g) throw new ReadFailure('model has no graph');
   const metadata: Record<string, string> = {};
   for (const p of m.metadataProps ?? []) metadata[p.key ?? ''] = p.value ?? '';
   if ((g.sparseInitializer ?? []).length > 0) throw new ReadFailure('sparse initializers are not supported');
-  const initializers = (g.initializer ?? []).map((t) => readTensor(t, baseDir, 'initializer'));
+  const initializers = (g.initializer ?? []).map((t) => readTensor(t, files, 'initializer'));
   const initNames = new Set(initializers.map((t) => t.name));
-  const nodes = (g.node ?? []).map((n) => readNode(n, baseDir));
+  const nodes = (g.node ?? []).map((n) => readNode(n, files));
   const model: OnnxModel = {
     irVersion: toNumber(m.irVersion),
     opsetVersion: opsetOf(m, nodes),
@@ -285,11 +256,11 @@ function guard<T>(what: string, f: () => T): Result<T> {
 export function decodeModel(bytes: Uint8Array, opts: ReadOptions = {}): Result<OnnxModel> {
   return guard('file', () => {
     if (bytes.length === 0) throw new ReadFailure('file is empty');
-    return convert(onnx.ModelProto.decode(bytes), opts.baseDir);
+    return convert(onnx.ModelProto.decode(bytes), opts.external);
   });
 }
 
 /** Decodes the bytes of one serialized TensorProto (a `.pb` file of ONNX's test data). */
 export function decodeTensor(bytes: Uint8Array, opts: ReadOptions = {}): Result<OnnxTensor> {
-  return guard('tensor file', () => readTensor(onnx.TensorProto.decode(bytes), opts.baseDir, 'tensor'));
+  return guard('tensor file', () => readTensor(onnx.TensorProto.decode(bytes), opts.external, 'tensor'));
 }

@@ -3,6 +3,7 @@
  * and give every output with the shape the model declares (and, when the generator knows it, the
  * type the program computes), with finite values.
  */
+import { modelFileOptions } from '../../src/node/external-data.js';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as ort from 'onnxruntime-node';
@@ -23,7 +24,7 @@ export function typeDims(type: string): number[] {
 /** Problems running the model at `file` (with its external data, if any) on zeros; empty when all is well. */
 export async function ortProblems(file: string, want?: readonly { name: string; type: string }[]): Promise<string[]> {
   const bytes = fs.readFileSync(file);
-  const decoded = decodeModel(bytes, { baseDir: path.dirname(file) });
+  const decoded = decodeModel(bytes, modelFileOptions(file));
   if (!decoded.ok) return [`onnx: our own reader rejects the model: ${decoded.error.message}`];
   const model = decoded.value;
   let session: ort.InferenceSession;

@@ -9,6 +9,7 @@ import { error } from '../../diagnostics/diagnostic.js';
 import type { Span } from '../../diagnostics/span.js';
 import type { ExpectStmt, NetworkDecl, Stmt, TypeExpr } from '../../parser/ast.js';
 import type { DeclRef } from './scope.js';
+import type { Expectation } from '../expect.js';
 import { tensorType, type Dim, type GraphOutput, type IrGraph, type TensorType } from '../types.js';
 import { Abort, fail } from './abort.js';
 import { GraphBuilder, NameScope, poisoned, type Cursor } from './context.js';
@@ -17,9 +18,7 @@ import { elabStatement } from './layers.js';
 import { bindParams } from './params.js';
 import { describe, wholeNumber, type BoundArg } from './values.js';
 
-export type Expectation =
-  | { what: 'params' | 'macs'; value: number; span: Span }
-  | { what: 'output'; output?: string; type: TensorType; span: Span };
+export type { Expectation };
 
 export interface ElaboratedNetwork {
   name: string;

@@ -3,6 +3,7 @@
  * each test_data_set_N directory) with read.ts, and sorts them into cases to run, cases with
  * unsupported operators, and cases excluded with a reason.
  */
+import { externalFiles } from '../../../src/node/external-data.js';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { OnnxModel, OnnxTensor } from '../../../src/onnx/model.js';
@@ -53,7 +54,7 @@ export function bindInt64Inputs(model: OnnxModel, inputs: OnnxTensor[]): { model
 export function loadCase(root: string, name: string): Case {
   const dir = join(root, name);
   const bytes = readFileSync(join(dir, 'model.onnx'));
-  const decoded = decodeModel(bytes, { baseDir: dir });
+  const decoded = decodeModel(bytes, { external: externalFiles(dir) });
   if (!decoded.ok) return { name, kind: 'excluded', reason: `not readable: ${decoded.error.message}` };
   const model = decoded.value;
   const ops = [...new Set(model.nodes.map((n) => (n.domain === '' ? n.opType : `${n.domain}.${n.opType}`)))];

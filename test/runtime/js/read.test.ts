@@ -1,3 +1,4 @@
+import { externalFiles } from '../../../src/node/external-data.js';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -73,10 +74,10 @@ describe('decodeModel', () => {
       dataType: 1, dims: [2], dataLocation: 1,
       externalData: [{ key: 'location', value: location }, { key: 'offset', value: String(offset) }, { key: 'length', value: String(length) }],
     });
-    const good = decodeModel(ext('w.bin', 8, 8), { baseDir: dir });
+    const good = decodeModel(ext('w.bin', 8, 8), { external: externalFiles(dir) });
     expect(good.ok && good.value.initializers[0]!.data).toEqual(Float32Array.of(9, 10));
     const message = (bytes: Uint8Array, baseDir?: string) => {
-      const r = decodeModel(bytes, baseDir === undefined ? {} : { baseDir });
+      const r = decodeModel(bytes, baseDir === undefined ? {} : { external: externalFiles(baseDir) });
       return r.ok ? 'ok' : r.error.message;
     };
     expect(message(ext('w.bin', 12, 8), dir)).toBe("external data of tensor 'w' ends at byte 20 but 'w.bin' has 16");
