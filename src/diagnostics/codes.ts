@@ -38,7 +38,6 @@ export const codes = {
   E0121: 'input not first or given twice',
   // shapes and types
   E0201: 'shapes of a residual add differ',
-  E0202: 'layer does not fit its input',
   E0203: 'output size is not positive',
   E0204: 'channels not divisible by groups',
   E0205: 'wrong rank',
