@@ -21,4 +21,7 @@ function activation(name: string, doc: string, ops: readonly string[], lower: (b
 export const activations = {
   relu: activation('relu', 'max(x, 0)', ['Relu'], (b) => b.output('Relu', [b.input(0)])),
   sigmoid: activation('sigmoid', '1 / (1 + exp(-x))', ['Sigmoid'], (b) => b.output('Sigmoid', [b.input(0)])),
+  relu6: activation('relu6', 'min(max(x, 0), 6) (torch.nn.ReLU6)', ['Clip'], (b) =>
+    b.output('Clip', [b.input(0), b.constant('min', 'float32', [], [0]), b.constant('max', 'float32', [], [6])]),
+  ),
 } as const satisfies Record<string, OpDef>;
