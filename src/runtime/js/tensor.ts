@@ -1,11 +1,24 @@
 /**
- * The executor's runtime value: a dense float32 tensor in row-major (C) order, NCHW for images.
+ * The executor's runtime values: dense tensors in row-major (C) order, NCHW for images. Float32
+ * tensors carry the network's data; int64 tensors carry shapes and indices (Shape, Gather,
+ * Unsqueeze, Concat, Reshape's target), are small, and live outside the arena.
  */
 import type { Code } from '../../diagnostics/codes.js';
 
 export interface Tensor {
   dims: number[];
   data: Float32Array;
+}
+
+export interface Int64Tensor {
+  dims: number[];
+  data: BigInt64Array;
+}
+
+export type Value = Tensor | Int64Tensor;
+
+export function isFloat(v: Value): v is Tensor {
+  return v.data instanceof Float32Array;
 }
 
 export function numel(dims: readonly number[]): number {
