@@ -86,7 +86,8 @@ async function child(args: string[]): Promise<void> {
     if (!model.ok) throw new Error(model.error.message);
     const plan = prepare(model.value, { threads: Number(threads) as 1 | 2, kernel });
     if (!plan.ok) throw new Error(plan.error.message);
-    once = async () => void run(plan.value, { [inputName]: { dims, data } });
+    const feeds = new Map([[inputName, { dims, data }]]);
+    once = async () => void run(plan.value, feeds);
     finish = () => dispose(plan.value);
   } else {
     // Loaded only here, so that our own runs do not map onnxruntime's library.

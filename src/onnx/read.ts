@@ -179,8 +179,8 @@ function readNode(n: onnxProto.onnx.INodeProto, files?: ExternalFiles): OnnxNode
     const key = a.name ?? '';
     if (key === '') throw new ReadFailure(`node '${name}' has an attribute without a name`);
     const v = readAttr(a, name, files);
-    if (typeof v === 'string') unread[key] = v;
-    else attrs[key] = v;
+    // defineProperty, not assignment: an attribute named __proto__ must be an own entry, not the prototype
+    Object.defineProperty(typeof v === 'string' ? unread : attrs, key, { value: v, enumerable: true, writable: true, configurable: true });
   }
   const node: OnnxNode = {
     name, opType, domain: n.domain ?? '', inputs: [...(n.input ?? [])], outputs: [...(n.output ?? [])], attrs,

@@ -4,7 +4,7 @@
  * argmax per sample). Shared by `resdsl run` and the benchmark.
  */
 import * as ort from 'onnxruntime-node';
-import { dispose, prepare, run, RunError, type Tensor } from './js/index.js';
+import { dispose, prepare, run, RunError, type Tensor, type Value } from './js/index.js';
 import type { OnnxModel } from '../onnx/model.js';
 import { encodeModel } from '../onnx/write.js';
 
@@ -25,6 +25,11 @@ export interface RunOutcome {
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
+/** An output as float32 (int64 outputs, such as a Shape, converted), for .npy files and summaries. */
+function asFloat(v: Value): Tensor {
+  return v.data instanceof Float32Array ? (v as Tensor) : { dims: v.dims, data: Float32Array.from(v.data, (x) => Number(x)) };
+}
+
 export async function runModel(model: OnnxModel, input: Tensor, opts: RunOptions): Promise<{ ok: true; value: RunOutcome } | { ok: false; message: string }> {
   return opts.runtime === 'js' ? runJs(model, input, opts) : runOrt(model, input, opts);
 }
@@ -33,7 +38,7 @@ async function runJs(model: OnnxModel, input: Tensor, opts: RunOptions): Promise
   const plan = prepare(model, { threads: opts.threads });
   if (!plan.ok) return { ok: false, message: `error[${plan.error.code}]: ${plan.error.message}` };
   try {
-    const feeds = { [model.inputs[0]!.name]: input };
+    const feeds = new Map([[model.inputs[0]!.name, input]]);
     let out = run(plan.value, feeds);
     const times: number[] = [];
     for (let i = 0; i < opts.repeat; i++) {
@@ -41,7 +46,7 @@ async function runJs(model: OnnxModel, input: Tensor, opts: RunOptions): Promise
       out = run(plan.value, feeds);
       times.push(performance.now() - t0);
     }
-    const outputs = model.outputs.map((o) => ({ name: o.name, tensor: out[o.name]! }));
+    const outputs = model.outputs.map((o) => ({ name: o.name, tensor: asFloat(out.get(o.name)!) }));
     return { ok: true, value: { outputs, ...(times.length ? { medianMs: median(times) } : {}) } };
   } catch (e) {
     // a read .onnx file whose shapes do not fit together fails at run time: the user's error, not ours
@@ -60,6 +65,7 @@ async function runOrt(model: OnnxModel, input: Tensor, opts: RunOptions): Promis
     return { ok: false, message: `onnxruntime cannot load the model: ${(e as Error).message.split('\n')[0]}` };
   }
   try {
+    // A computed key is always an own property, even `__proto__`.
     const feeds = { [model.inputs[0]!.name]: new ort.Tensor('float32', input.data, input.dims) };
     let out = await session.run(feeds);
     const times: number[] = [];
@@ -69,6 +75,8 @@ async function runOrt(model: OnnxModel, input: Tensor, opts: RunOptions): Promis
       times.push(performance.now() - t0);
     }
     const outputs = model.outputs.map((o) => {
+      // Names come from the model: only an own property of ort's result object is that output.
+      if (!Object.prototype.hasOwnProperty.call(out, o.name)) throw new Error(`no output named '${o.name}' in onnxruntime's result`);
       const t = out[o.name]!;
       return { name: o.name, tensor: { dims: t.dims.map(Number), data: t.data as Float32Array } };
     });

@@ -91,7 +91,7 @@ const triggers: Record<keyof typeof codes, () => Diagnostic[]> = {
     const p = prepare(model({ inputs: { x: [1, 2] }, outputs: ['y'], nodes: [node('Relu', ['x'], ['y'])] }));
     if (!p.ok) return [p.error];
     try {
-      run(p.value, { x: { dims: [1, 3], data: new Float32Array(3) } });
+      run(p.value, new Map([['x', { dims: [1, 3], data: new Float32Array(3) }]]));
     } catch (e) {
       if (e instanceof RunError) return [{ code: e.code, severity: 'error', message: e.message, labels: [], notes: [] }];
       throw e;

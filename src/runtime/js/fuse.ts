@@ -61,8 +61,9 @@ function residualOf(g: Graph, add: OnnxNode, value: string, before: number): str
   return p === undefined || p < before ? other : undefined;
 }
 
-export function fuse(model: OnnxModel, constants: Map<string, OnnxTensor>, contextFor: (index: number) => PrepareContext): PlanNode[] {
-  const nodes = model.nodes;
+/** Fuses the nodes `list` (the model's nodes in order, without those folded as constants). */
+export function fuse(model: OnnxModel, list: readonly PlanNode[], constants: Map<string, OnnxTensor>, contextFor: (index: number) => PrepareContext): PlanNode[] {
+  const nodes = list.map((p) => p.node);
   const g: Graph = { readers: new Map(), producer: new Map(), outputs: new Set(model.outputs.map((o) => o.name)), constants };
   nodes.forEach((n, i) => {
     for (const v of new Set(n.inputs)) if (v !== '') g.readers.set(v, [...(g.readers.get(v) ?? []), i]);
@@ -72,12 +73,13 @@ export function fuse(model: OnnxModel, constants: Map<string, OnnxTensor>, conte
   const fused = new Map<number, PlanNode>();
   nodes.forEach((conv, i) => {
     if (conv.opType !== 'Conv' || conv.domain !== '' || conv.outputs.length !== 1) return;
+    const modelIndex = list[i]!.index;
     const fusion: ConvFusion = { relu: false };
     const inputs = [...conv.inputs];
     let out = conv.outputs[0]!;
     let next = soleReader(g, out, removed);
     if (next !== undefined && nodes[next]!.inputs[0] === out) {
-      const bn = tryBatchNorm(g, conv, nodes[next]!, contextFor(next));
+      const bn = tryBatchNorm(g, conv, nodes[next]!, contextFor(list[next]!.index));
       if (bn) {
         fusion.bn = bn;
         removed.add(next);
@@ -101,11 +103,11 @@ export function fuse(model: OnnxModel, constants: Map<string, OnnxTensor>, conte
       removed.add(next);
       out = nodes[next]!.outputs[0]!;
     }
-    if (out !== conv.outputs[0] || fusion.bn) fused.set(i, { node: { ...conv, inputs, outputs: [out] }, index: i, fusion });
+    if (out !== conv.outputs[0] || fusion.bn) fused.set(i, { node: { ...conv, inputs, outputs: [out] }, index: modelIndex, fusion });
   });
   const plan: PlanNode[] = [];
-  nodes.forEach((node, index) => {
-    if (!removed.has(index)) plan.push(fused.get(index) ?? { node, index });
+  list.forEach((p, i) => {
+    if (!removed.has(i)) plan.push(fused.get(i) ?? p);
   });
   return plan;
 }

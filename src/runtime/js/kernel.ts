@@ -9,7 +9,8 @@ import type { Result } from '../../onnx/read.js';
 import type { Arena } from './arena.js';
 import type { Attrs } from './attrs.js';
 import type { GemmEngine } from './gemm/engine.js';
-import type { Tensor } from './tensor.js';
+import type { Tensor, Value } from './tensor.js';
+import type { VectorOps } from './vector.js';
 
 /** What fusion (fuse.ts) folded into a Conv. */
 export interface ConvFusion {
@@ -39,6 +40,7 @@ export interface PrepareContext {
 export interface Env {
   arena: Arena;
   gemm: GemmEngine;
+  vector: VectorOps;
   /**
    * A tensor for an output of shape `dims`. It reuses the buffer of one of `reuse` (an input that is
    * read for the last time by this step and has that many elements) when possible; a kernel passes
@@ -54,10 +56,10 @@ export interface Step {
   /**
    * Inputs the step does not read at run time: taken at prepare time (packed weights, shapes) or
    * ignored (Dropout's ratio); their slots are undefined at run time. Other inputs, constant or
-   * not, are passed as Tensors.
+   * not, are passed as values (float32 tensors, or int64 ones for shapes and indices).
    */
   consumed?: number[];
-  run(inputs: (Tensor | undefined)[], env: Env): Tensor[];
+  run(inputs: (Value | undefined)[], env: Env): Value[];
 }
 
 export type Prepared = { kind: 'step'; step: Step } | { kind: 'folded'; outputs: OnnxTensor[] };

@@ -3,9 +3,11 @@
  * list, so an operator without a kernel does not compile.
  */
 export const supportedOps = [
-  'Add', 'AveragePool', 'BatchNormalization', 'Concat', 'Constant', 'Conv', 'Dropout', 'Flatten',
-  'Gemm', 'GlobalAveragePool', 'Identity', 'MatMul', 'MaxPool', 'Mul', 'Pad', 'Relu', 'Reshape',
-  'Sigmoid', 'Softmax',
+  'Add', 'AveragePool', 'BatchNormalization', 'Clip', 'Concat', 'Constant', 'Conv', 'Div',
+  'Dropout', 'Erf', 'Exp', 'Flatten', 'Gather', 'Gelu', 'Gemm', 'GlobalAveragePool', 'HardSigmoid',
+  'HardSwish', 'Identity', 'LayerNormalization', 'MatMul', 'MaxPool', 'Mul', 'Neg', 'Pad', 'Pow',
+  'ReduceMean', 'ReduceSum', 'Relu', 'Reshape', 'Shape', 'Sigmoid', 'Softmax', 'Sqrt', 'Squeeze',
+  'Sub', 'Tanh', 'Transpose', 'Unsqueeze',
 ] as const;
 
 export type SupportedOp = (typeof supportedOps)[number];

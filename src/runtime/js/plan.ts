@@ -1,7 +1,8 @@
 /**
  * prepare(): checks a model before anything runs (every operator supported, every attribute
- * value understood, float32 inputs), folds constants, fuses Conv chains, prepares each node's
- * kernel, and numbers the runtime values ("slots") with the step after which each is released.
+ * value understood, float32 inputs), fuses Conv chains, prepares each node's kernel, folds every
+ * node whose inputs are all constant (by running its step once, here), and numbers the runtime
+ * values ("slots") with the step after which each is released.
  */
 import type { OnnxModel, OnnxNode, OnnxTensor } from '../../onnx/model.js';
 import { fail, ok, type Result } from '../../onnx/read.js';
@@ -9,10 +10,10 @@ import { Arena, maxBytes } from './arena.js';
 import { Attrs, nodeLabel } from './attrs.js';
 import { fuse, type PlanNode } from './fuse.js';
 import { GemmEngine, type EngineOptions } from './gemm/engine.js';
-import type { ConvFusion, PrepareContext, Step } from './kernel.js';
+import type { ConvFusion, Env, PrepareContext, Step } from './kernel.js';
 import { kernels } from './kernels/index.js';
 import { isSupportedOp } from './ops.js';
-import type { Tensor } from './tensor.js';
+import { isFloat, numel, RunError, type Value } from './tensor.js';
 import { wasmSimdAvailable } from './wasm/kernel.js';
 
 export interface PlanStep {
@@ -30,7 +31,7 @@ export interface Plan {
   readonly inputs: readonly { name: string; shape: readonly (number | string)[]; slot: number }[];
   readonly outputs: readonly { name: string; slot: number }[];
   /** Constant values some step reads at run time. */
-  readonly constants: readonly { slot: number; tensor: Tensor }[];
+  readonly constants: readonly { slot: number; tensor: Value }[];
   readonly steps: readonly PlanStep[];
   readonly slotCount: number;
   readonly arena: Arena;
@@ -57,9 +58,12 @@ function checkModel(model: OnnxModel): Result<void> {
       return fail('E0802', `${nodeLabel(n, i)}: operator ${op} is not supported by the JS executor`);
     }
   }
-  for (const [what, list] of [['input', model.inputs], ['output', model.outputs]] as const) {
-    for (const v of list) {
-      if (v.elemType !== 'float32') return fail('E0803', `graph ${what} '${v.name}' has element type ${v.elemType}; the JS executor runs float32 only`);
+  for (const v of model.inputs) {
+    if (v.elemType !== 'float32') return fail('E0803', `graph input '${v.name}' has element type ${v.elemType}; the JS executor runs float32 only`);
+  }
+  for (const v of model.outputs) {
+    if (v.elemType !== 'float32' && v.elemType !== 'int64') {
+      return fail('E0803', `graph output '${v.name}' has element type ${v.elemType}; the JS executor computes float32 (and int64 shapes) only`);
     }
   }
   return ok(undefined);
@@ -67,13 +71,14 @@ function checkModel(model: OnnxModel): Result<void> {
 
 class Builder {
   readonly slots = new Map<string, number>();
-  readonly constantSlots: { slot: number; tensor: Tensor }[] = [];
+  readonly constantSlots: { slot: number; tensor: Value }[] = [];
   readonly steps: PlanStep[] = [];
   count = 0;
 
   constructor(
     readonly constants: Map<string, OnnxTensor>,
     readonly arena: Arena,
+    readonly engine: GemmEngine,
     readonly opset: number,
   ) {}
 
@@ -94,17 +99,38 @@ class Builder {
     return ok(s);
   }
 
-  /** Slot of a value read at run time: computed, a graph input, or a float constant. */
+  /** Slot of a value read at run time: computed, a graph input, or a constant. */
   readSlot(name: string, label: string): Result<number> {
     const s = this.slots.get(name);
     if (s !== undefined) return ok(s);
     const c = this.constants.get(name);
     if (c === undefined) return fail('E0801', `${label} reads value '${name}', which nothing before it defines`);
-    if (c.dataType !== 'float32') return fail('E0803', `${label}: the int64 value '${name}' cannot be used as a runtime input`);
     const slot = this.count++;
     this.slots.set(name, slot);
-    this.constantSlots.push({ slot, tensor: { dims: c.dims, data: c.data as Float32Array } });
+    this.constantSlots.push({ slot, tensor: valueOf(c) });
     return ok(slot);
+  }
+
+  /** Runs a step whose inputs are all constants now, and records its outputs as constants. */
+  private fold(node: OnnxNode, step: Step, label: string): Result<void> {
+    const inputs = node.inputs.map((name, i) => (name === '' || step.consumed?.includes(i) ? undefined : valueOf(this.constants.get(name)!)));
+    const env = foldEnv(this.arena, this.engine);
+    let outs: Value[];
+    try {
+      outs = step.run(inputs, env);
+    } catch (e) {
+      // A kernel's own message already names the node.
+      if (e instanceof RunError) return fail(e.code, e.message.startsWith(label) ? e.message : `${label}: ${e.message}`);
+      throw e;
+    }
+    for (const [i, name] of node.outputs.entries()) {
+      const t = outs[i];
+      if (name === '' || t === undefined) continue;
+      if (this.slots.has(name) || this.constants.has(name)) return fail('E0801', `${label} writes value '${name}', which is already defined`);
+      this.constants.set(name, tensorOf(name, t));
+    }
+    for (const t of outs) if (isFloat(t)) this.arena.release(t.data);
+    return ok(undefined);
   }
 
   add(p: PlanNode): Result<void> {
@@ -116,6 +142,9 @@ class Builder {
       return ok(undefined);
     }
     const { step } = prepared.value;
+    if (p.node.inputs.some((n) => n !== '') && p.node.inputs.every((n) => n === '' || this.constants.has(n))) {
+      return this.fold(p.node, step, ctx.label);
+    }
     const inputs: number[] = [];
     for (const [i, name] of p.node.inputs.entries()) {
       if (name === '' || step.consumed?.includes(i)) {
@@ -141,6 +170,27 @@ class Builder {
   }
 }
 
+function valueOf(c: OnnxTensor): Value {
+  return c.dataType === 'float32' ? { dims: c.dims, data: c.data as Float32Array } : { dims: c.dims, data: c.data as BigInt64Array };
+}
+
+/** A constant holding a copy of `t` (which may live in the arena). */
+function tensorOf(name: string, t: Value): OnnxTensor {
+  return isFloat(t)
+    ? { name, dims: [...t.dims], dataType: 'float32', data: new Float32Array(t.data) }
+    : { name, dims: [...t.dims], dataType: 'int64', data: new BigInt64Array(t.data) };
+}
+
+/** What a step folded at prepare time runs with: arena memory, no buffer reuse. */
+function foldEnv(arena: Arena, engine: GemmEngine): Env {
+  return {
+    arena, gemm: engine, vector: engine.vector,
+    output: (dims) => ({ dims, data: arena.alloc(numel(dims)) }),
+    scratch: (size) => arena.alloc(size),
+    free: (a) => arena.release(a),
+  };
+}
+
 /** Fills each step's release list: a slot goes after its last reader (or its writer, if unread). */
 function planReleases(steps: PlanStep[], keep: Set<number>): void {
   const last = new Map<number, number>();
@@ -154,28 +204,41 @@ function planReleases(steps: PlanStep[], keep: Set<number>): void {
 export function prepare(model: OnnxModel, options: PrepareOptions = {}): Result<Plan> {
   const checked = checkModel(model);
   if (!checked.ok) return checked;
-  const constants = new Map(model.initializers.map((t) => [t.name, t]));
   const weightBytes = model.initializers.reduce((s, t) => s + t.data.byteLength, 0);
   // Packed weights take about as much as the initializers; leave room for activations.
   if (weightBytes > maxBytes - (256 << 20)) {
     return fail('E0406', `the model's ${(weightBytes / 2 ** 30).toFixed(1)} GiB of weights do not fit the executor's ${maxBytes / 2 ** 30} GiB of memory`);
   }
+  const engineOptions = resolveOptions(options);
   const arena = new Arena(weightBytes + (16 << 20));
-  const b = new Builder(constants, arena, model.opsetVersion);
+  const engine = new GemmEngine(arena, engineOptions);
+  const plan = build(model, arena, engine);
+  // A plan that failed stops its worker thread (without waiting: prepare is synchronous).
+  if (!plan.ok) void engine.dispose();
+  return plan;
+}
+
+function build(model: OnnxModel, arena: Arena, engine: GemmEngine): Result<Plan> {
+  const constants = new Map(model.initializers.map((t) => [t.name, t]));
+  const b = new Builder(constants, arena, engine, model.opsetVersion);
   const graphInputs: Plan['inputs'][number][] = [];
   for (const v of model.inputs) {
     const s = b.newSlot(v.name, `graph input '${v.name}'`);
     if (!s.ok) return s;
     graphInputs.push({ name: v.name, shape: v.shape, slot: s.value });
   }
-  // Constants first, so that fusion sees their values.
-  for (const [i, n] of model.nodes.entries()) {
-    if (n.opType !== 'Constant') continue;
-    const r = b.add({ node: n, index: i });
+  // Constants and what is computed from constants only first, so that fusion sees their values.
+  const rest: { node: OnnxNode; index: number }[] = [];
+  for (const [index, node] of model.nodes.entries()) {
+    const constant = node.inputs.every((n) => n === '' || constants.has(n));
+    if (!constant) {
+      rest.push({ node, index });
+      continue;
+    }
+    const r = b.add({ node, index });
     if (!r.ok) return r;
   }
-  for (const p of fuse(model, constants, (i) => b.context(model.nodes[i]!, i))) {
-    if (p.node.opType === 'Constant') continue;
+  for (const p of fuse(model, rest, constants, (i) => b.context(model.nodes[i]!, i))) {
     const r = b.add(p);
     if (!r.ok) return r;
   }
@@ -186,9 +249,8 @@ export function prepare(model: OnnxModel, options: PrepareOptions = {}): Result<
     outputs.push({ name: v.name, slot: s.value });
   }
   planReleases(b.steps, new Set([...outputs.map((o) => o.slot), ...b.constantSlots.map((c) => c.slot)]));
-  const engineOptions = resolveOptions(options);
   return ok({
     inputs: graphInputs, outputs, constants: b.constantSlots, steps: b.steps, slotCount: b.count,
-    arena, gemm: new GemmEngine(arena, engineOptions), options: engineOptions,
+    arena, gemm: engine, options: engine.options,
   });
 }

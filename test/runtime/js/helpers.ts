@@ -4,7 +4,7 @@
  */
 import { expect } from 'vitest';
 import type { OnnxAttr, OnnxModel, OnnxNode, OnnxTensor } from '../../../src/onnx/model.js';
-import { prepare, run, type PrepareOptions, type Tensor } from '../../../src/runtime/js/index.js';
+import { prepare, run, type PrepareOptions, type Tensor, type Value } from '../../../src/runtime/js/index.js';
 import { Rng } from '../../../src/weights/rng.js';
 
 /** Floats in [0, 1) from the project's seeded generator. */
@@ -66,11 +66,17 @@ export function model(spec: ModelSpec): OnnxModel {
   };
 }
 
-/** Prepares (expecting success) and runs a model. */
+/** Prepares (expecting success) and runs a model; inputs and outputs by the test's own names. */
 export function runModel(m: OnnxModel, inputs: Record<string, Tensor>, opts: PrepareOptions = {}): Record<string, Tensor> {
   const p = prepare(m, opts);
   if (!p.ok) throw new Error(`prepare failed: ${p.error.code} ${p.error.message}`);
-  return run(p.value, inputs);
+  const out = run(p.value, new Map(Object.entries(inputs)));
+  return Object.fromEntries([...out].map(([k, v]) => [k, asFloat(v)]));
+}
+
+/** A float32 output; an int64 one (Shape) as float32 values. */
+export function asFloat(v: Value): Tensor {
+  return v.data instanceof Float32Array ? (v as Tensor) : { dims: v.dims, data: Float32Array.from(v.data, Number) };
 }
 
 /** Runs one node on the given inputs (the first `Object.keys(inputs)` are graph inputs). */

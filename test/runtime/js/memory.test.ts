@@ -19,11 +19,11 @@ it('releases each activation after its last reader, so depth does not grow memor
   const afterPrepare = arena.highWater;
   const activation = 16 * 32 * 32 * 4;
   const input = randTensor(r, [1, 16, 32, 32]);
-  const first = run(plan.value, { x: input })[x]!;
+  const first = run(plan.value, new Map([['x', input]])).get(x)!;
   const afterRun = arena.highWater;
   // The input, one conv output and one sigmoid output (in place) live at a time.
   expect(afterRun - afterPrepare).toBeLessThanOrEqual(3 * activation);
-  const second = run(plan.value, { x: input })[x]!;
+  const second = run(plan.value, new Map([['x', input]])).get(x)!;
   expect(arena.highWater).toBe(afterRun);
   expect(second.data).toEqual(first.data);
 });

@@ -29,7 +29,7 @@ describe.each(nets)('a ResNet of %s agrees with onnxruntime', (_, spec, size) =>
     if (!model.ok) throw new Error(model.error.message);
     const plan = prepare(model.value, { kernel, threads });
     if (!plan.ok) throw new Error(plan.error.message);
-    const got = run(plan.value, { input: x })['output']!;
+    const got = run(plan.value, new Map([['input', x]])).get('output')!;
     expect(got.dims).toEqual([...want.dims]);
     const w = want.data as Float32Array;
     const scale = Math.max(...w.map(Math.abs));

@@ -61,7 +61,7 @@ describe('run', () => {
   const p = prepare(m);
   if (!p.ok) throw new Error(p.error.message);
   it('accepts any size for a symbolic dimension', () => {
-    for (const n of [1, 4]) expect(run(p.value, { x: randTensor(rng(n), [n, 3]) })['y']!.dims).toEqual([n, 3]);
+    for (const n of [1, 4]) expect(run(p.value, new Map([['x', randTensor(rng(n), [n, 3])]])).get('y')!.dims).toEqual([n, 3]);
   });
   it('rejects inputs that do not fit, with E0704', () => {
     const bad: Record<string, Tensor>[] = [
@@ -71,7 +71,7 @@ describe('run', () => {
     for (const inputs of bad) {
       let err: unknown;
       try {
-        run(p.value, inputs);
+        run(p.value, new Map(Object.entries(inputs)));
       } catch (e) {
         err = e;
       }
@@ -86,5 +86,5 @@ it('reports a run that needs more than the 4 GiB of WebAssembly memory as E0404,
   const m = model({ inputs: { x: [1, 2] }, outputs: ['y'], nodes: [pad], initializers: [int64('p', [0, 0, 0, 1_500_000_000])] });
   const p = prepare(m);
   if (!p.ok) throw new Error(p.error.message);
-  expect(() => run(p.value, { x: randTensor(rng(2), [1, 2]) })).toThrow(expect.objectContaining({ code: 'E0404' }));
+  expect(() => run(p.value, new Map([['x', randTensor(rng(2), [1, 2])]]))).toThrow(expect.objectContaining({ code: 'E0404' }));
 });

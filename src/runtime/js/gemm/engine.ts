@@ -15,6 +15,7 @@ import { writeJob, type GemmJob } from './job.js';
 import { jsKernels, type GemmKernels } from './macro-js.js';
 import { gemmRange, workspaceFloats } from './sgemm.js';
 import { wasmKernels } from '../wasm/kernel.js';
+import { jsVector, type VectorOps } from '../vector.js';
 
 export interface EngineOptions {
   threads: 1 | 2;
@@ -57,6 +58,8 @@ export async function disposeAllEngines(): Promise<void> {
 }
 
 export class GemmEngine {
+  /** Elementwise and per-plane kernels. */
+  readonly vector: VectorOps = jsVector;
   private readonly kernels: GemmKernels;
   private readonly workspace: number;
   private worker: Worker | undefined;

@@ -12,7 +12,7 @@ export const Constant: Kernel = (ctx) => {
   if (!c.ok) return c;
   const a = ctx.attrs;
   const name = ctx.node.outputs[0]!;
-  const given = Object.keys(ctx.node.attrs);
+  const given = a.names;
   if (given.length !== 1) return fail('E0803', `${ctx.label}: expected exactly one value attribute, found ${given.length}`);
   let t: OnnxTensor;
   if (a.has('value')) t = { ...a.tensor('value')!, name };

@@ -8,9 +8,9 @@
 import { fail, type Result } from '../../../onnx/read.js';
 import { asHW, axesFor, readWindow, type Window } from '../geometry.js';
 import type { GemmJob } from '../gemm/job.js';
-import { inArena, need, shapeError } from '../inputs.js';
+import { inArena, need, optional, shapeError } from '../inputs.js';
 import { step, type ConvFusion, type Env, type Kernel, type PrepareContext } from '../kernel.js';
-import { numel, shapeText, type Tensor } from '../tensor.js';
+import { numel, shapeText, type Tensor, type Value } from '../tensor.js';
 import { checkNode } from './arity.js';
 import { binaryInto } from './binary.js';
 import { packConv, type PackedConv } from './conv-weights.js';
@@ -36,7 +36,7 @@ interface FixedWeights {
   dims: number[];
 }
 
-function runConv(s: ConvSetup, inputs: (Tensor | undefined)[], env: Env, fixed: FixedWeights | undefined): Tensor[] {
+function runConv(s: ConvSetup, inputs: (Value | undefined)[], env: Env, fixed: FixedWeights | undefined): Tensor[] {
   const x = need(inputs, 0, s.label);
   const temps: Float32Array[] = [];
   let packed = fixed?.packed;
@@ -45,7 +45,7 @@ function runConv(s: ConvSetup, inputs: (Tensor | undefined)[], env: Env, fixed: 
     const why = checkWeights(s, wDims);
     if (why !== undefined) shapeError(s.label, why);
     const w = need(inputs, 1, s.label);
-    const b = inputs[2];
+    const b = optional(inputs, 2, s.label);
     if (b && b.data.length !== wDims[0]) shapeError(s.label, `bias has ${b.data.length} values for ${wDims[0]} output channels`);
     packed = packConv(env.arena, w.data, wDims[0]!, numel(wDims.slice(1)), s.group, b?.data, s.fusion.bn);
     temps.push(...packed.blocks);

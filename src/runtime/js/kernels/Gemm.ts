@@ -5,7 +5,7 @@
  */
 import type { AttrType } from '../attrs.js';
 import { broadcastDims } from '../broadcast.js';
-import { need, shapeError } from '../inputs.js';
+import { need, optional, shapeError } from '../inputs.js';
 import { step, type Kernel } from '../kernel.js';
 import { shapeText } from '../tensor.js';
 import { checkNode } from './arity.js';
@@ -43,7 +43,7 @@ export const Gemm: Kernel = (ctx) => {
         { data: b.data, off: 0, rs: transB ? 1 : n, cs: transB ? k : 1 },
         m, k, n, alpha,
       );
-      const cIn = inputs[2];
+      const cIn = optional(inputs, 2, ctx.label);
       if (cIn !== undefined && beta !== 0) {
         const dims = broadcastDims([m, n], cIn.dims);
         if (dims === undefined || dims.join() !== `${m},${n}`) shapeError(ctx.label, `C ${shapeText(cIn.dims)} does not broadcast to [${m}, ${n}]`);

@@ -1,4 +1,4 @@
-import { need } from '../inputs.js';
+import { needValue } from '../inputs.js';
 import { step, type Kernel } from '../kernel.js';
 import { checkNode } from './arity.js';
 
@@ -6,5 +6,5 @@ import { checkNode } from './arity.js';
 export const Identity: Kernel = (ctx) => {
   const c = checkNode(ctx, {}, [1, 1], [1, 1]);
   if (!c.ok) return c;
-  return step({ run: (inputs) => [need(inputs, 0, ctx.label)] });
+  return step({ run: (inputs) => [needValue(inputs, 0, ctx.label)] });
 };

@@ -1,9 +1,5 @@
-import { unaryKernel } from './unary.js';
+import { Act, activation } from '../activation.js';
+import { activationKernel } from './activation-step.js';
 
 /** Relu: max(0, x). */
-export const Relu = unaryKernel((x, y) => {
-  for (let i = 0; i < x.length; i++) {
-    const v = x[i]!;
-    y[i] = v > 0 ? v : 0;
-  }
-});
+export const Relu = activationKernel({}, () => ({ ok: true, value: activation(Act.relu) }));

@@ -1,9 +1,10 @@
 /**
- * Reshape to a constant shape (the `shape` input from opset 5, the attribute before): 0 copies the
- * input's dimension (unless allowzero), -1 is inferred. The output shares the input's buffer.
+ * Reshape (the `shape` input from opset 5, a constant or an int64 value computed at run time; the
+ * attribute before): 0 copies the input's dimension (unless allowzero), -1 is inferred. The output
+ * shares the input's data, float32 or int64.
  */
 import { fail } from '../../../onnx/read.js';
-import { intsOf, need, shapeError } from '../inputs.js';
+import { intsOf, needInt, needValue, shapeError } from '../inputs.js';
 import { step, type Kernel } from '../kernel.js';
 import { numel, shapeText } from '../tensor.js';
 import { checkNode } from './arity.js';
@@ -27,26 +28,26 @@ export const Reshape: Kernel = (ctx) => {
   const old = ctx.opset < 5;
   const c = checkNode(ctx, old ? { shape: 'ints' } : { allowzero: 'int' }, old ? [1, 1] : [2, 2], [1, 1]);
   if (!c.ok) return c;
-  let shape: number[];
+  let fixed: number[] | undefined;
   if (old) {
-    shape = ctx.attrs.ints('shape', []);
+    fixed = ctx.attrs.ints('shape', []);
   } else {
     const t = ctx.constant(1);
-    if (t === undefined) return fail('E0803', `${ctx.label}: the shape input must be a constant`);
-    if (t.dims.length !== 1) return fail('E0803', `${ctx.label}: the shape input must be 1-d`);
-    shape = intsOf(t);
+    if (t !== undefined && (t.dims.length !== 1 || t.dataType !== 'int64')) return fail('E0803', `${ctx.label}: the shape input must be a 1-d int64 tensor`);
+    if (t !== undefined) fixed = intsOf(t);
   }
   const allowZero = ctx.attrs.int('allowzero', 0) !== 0;
-  if (allowZero && shape.includes(0) && shape.includes(-1)) {
+  if (allowZero && fixed && fixed.includes(0) && fixed.includes(-1)) {
     return ctx.attrs.bad('allowzero', 'a shape with both 0 and -1 is invalid with allowzero');
   }
   return step({
-    consumed: old ? [] : [1],
+    consumed: old || fixed === undefined ? [] : [1],
     run(inputs) {
-      const x = need(inputs, 0, ctx.label);
+      const x = needValue(inputs, 0, ctx.label);
+      const shape = fixed ?? Array.from(needInt(inputs, 1, ctx.label).data, Number);
       const dims = reshapeDims(x.dims, shape, allowZero);
       if (typeof dims === 'string') shapeError(ctx.label, dims);
-      return [{ dims, data: x.data }];
+      return [{ ...x, dims }];
     },
   });
 };

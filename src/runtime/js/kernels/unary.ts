@@ -1,12 +1,12 @@
 /**
- * Elementwise functions of one input (Relu, Sigmoid), computed in place when the input is read
- * for the last time.
+ * Elementwise math functions of one input that are not activations fused elsewhere (Sqrt, Exp,
+ * Neg, Tanh): plain JS loops, computed in place when the input is read for the last time.
  */
 import { need } from '../inputs.js';
 import { step, type Kernel } from '../kernel.js';
 import { checkNode } from './arity.js';
 
-export function unaryKernel(fn: (data: Float32Array, out: Float32Array) => void): Kernel {
+export function unaryKernel(fn: (v: number) => number): Kernel {
   return (ctx) => {
     const c = checkNode(ctx, {}, [1, 1], [1, 1]);
     if (!c.ok) return c;
@@ -14,7 +14,7 @@ export function unaryKernel(fn: (data: Float32Array, out: Float32Array) => void)
       run(inputs, env) {
         const x = need(inputs, 0, ctx.label);
         const y = env.output(x.dims, x);
-        fn(x.data, y.data);
+        for (let i = 0; i < x.data.length; i++) y.data[i] = fn(x.data[i]!);
         return [y];
       },
     });

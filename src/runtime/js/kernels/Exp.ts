@@ -1,0 +1,4 @@
+import { unaryKernel } from './unary.js';
+
+/** Exp: e^x. */
+export const Exp = unaryKernel(Math.exp);
