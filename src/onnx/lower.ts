@@ -34,7 +34,7 @@ function valueInfo(name: string, t: TensorType): OnnxValueInfo {
 }
 
 /** Lowers one IR node through its op's definition: its initializers, then the nodes it emits. */
-function lowerNode(g: IrGraph, n: IrNode, opset: number, resolve: (v: string) => string, doc: string | undefined, nodes: OnnxNode[], initializers: OnnxTensor[]): void {
+function lowerNode(g: IrGraph, n: IrNode, out: string, opset: number, resolve: (v: string) => string, doc: string | undefined, nodes: OnnxNode[], initializers: OnnxTensor[]): void {
   const def = opDef(n.op);
   const full = { ...def.attrs, ...n.attrs };
   const inTypes = n.inputs.map((i) => g.types.get(i)!);
@@ -71,7 +71,7 @@ function lowerNode(g: IrGraph, n: IrNode, opset: number, resolve: (v: string) =>
       return `${n.name}.${suffix}`;
     },
     output(opType, inputs, attrs = {}) {
-      emit(n.name, opType, inputs, attrs);
+      emit(out, opType, inputs, attrs);
       done = true;
     },
   };
@@ -81,16 +81,20 @@ function lowerNode(g: IrGraph, n: IrNode, opset: number, resolve: (v: string) =>
 
 export function lowerGraph(g: IrGraph, opts: LowerOptions): OnnxModel {
   const opset = opts.opset ?? defaultOpset;
+  // A layer whose tensor is named after the layer itself (ConvNeXt's layer scale) gives its value
+  // another name: initializers and values share ONNX's one namespace.
+  const tensorNames = new Set(g.nodes.flatMap((n) => Object.values(n.params)));
+  const valueName = (v: string) => (tensorNames.has(v) ? `${v}.output` : v);
   const alias = new Map<string, string>(); // IR value -> the IR value it is an alias of
-  const resolve = (v: string) => alias.get(v) ?? v;
-  const rename = new Map<string, string>(); // IR value -> its ONNX value name, where they differ
-  const producers = new Set(g.nodes.map((n) => n.name));
-  const taken = new Set([...g.inputs.map((i) => i.name), ...g.nodes.map((n) => n.name)]);
+  const resolve = (v: string) => valueName(alias.get(v) ?? v);
+  const rename = new Map<string, string>(); // ONNX value -> its final name, where they differ
+  const producers = new Set(g.nodes.map((n) => valueName(n.name)));
+  const taken = new Set([...g.inputs.map((i) => i.name), ...producers]);
   const nodes: OnnxNode[] = [];
   const initializers: OnnxTensor[] = [];
   for (const n of g.nodes) {
-    if (opDef(n.op).inferenceIdentity) alias.set(n.name, resolve(n.inputs[0]!));
-    else lowerNode(g, n, opset, resolve, docString(n.span, opts.sources), nodes, initializers);
+    if (opDef(n.op).inferenceIdentity) alias.set(n.name, alias.get(n.inputs[0]!) ?? n.inputs[0]!);
+    else lowerNode(g, n, valueName(n.name), opset, resolve, docString(n.span, opts.sources), nodes, initializers);
   }
   // Graph outputs take the DSL's output names. A layer whose own name an output takes (and which is
   // not that output) gets a fresh value name, so that no name is defined twice.
@@ -103,7 +107,8 @@ export function lowerGraph(g: IrGraph, opts: LowerOptions): OnnxModel {
   };
   for (const n of g.nodes) {
     const own = g.outputs.find((o) => o.name === n.name);
-    if (outputNames.has(n.name) && !alias.has(n.name) && (!own || resolve(own.value) !== n.name)) rename.set(n.name, fresh(n.name));
+    const v = valueName(n.name);
+    if (outputNames.has(v) && !alias.has(n.name) && (!own || resolve(own.value) !== v)) rename.set(v, fresh(v));
   }
   const named = new Set<string>();
   const outputs: OnnxValueInfo[] = [];
@@ -124,8 +129,8 @@ export function lowerGraph(g: IrGraph, opts: LowerOptions): OnnxModel {
   }
   const outNames = new Set(outputs.map((o) => o.name));
   const valueInfos = g.nodes
-    .filter((n) => !alias.has(n.name) && !outNames.has(final(n.name)))
-    .map((n) => valueInfo(final(n.name), g.types.get(n.name)!));
+    .filter((n) => !alias.has(n.name) && !outNames.has(final(valueName(n.name))))
+    .map((n) => valueInfo(final(valueName(n.name)), g.types.get(n.name)!));
   return {
     irVersion: irVersionFor(opset),
     opsetVersion: opset,

@@ -287,6 +287,7 @@ class ResdslParser extends CstParser {
     });
   });
 
+  /** A name, or a quoted one: a template (`"block{s}-{i}"`), or a keyword (`"block"`, torchvision's name in MobileNetV3, EfficientNet and ConvNeXt). */
   label = this.RULE('label', () => {
     this.OR([{ ALT: () => this.CONSUME(T.Ident) }, { ALT: () => this.CONSUME(T.StringLit) }]);
   });

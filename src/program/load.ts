@@ -10,6 +10,7 @@ import type { Span } from '../diagnostics/span.js';
 import { limits } from '../limits.js';
 import type { FileAst, UseDecl } from '../parser/ast.js';
 import { parseSource } from '../parser/parse.js';
+import { closest } from '../util/closest.js';
 import { dirname, join } from '../util/paths.js';
 import type { SourceHost } from './host.js';
 
@@ -69,7 +70,8 @@ function resolveUse(prog: Program, host: SourceHost, from: SourceFile, use: UseD
     name = `std/${use.path}.resdsl`;
     if (abs === undefined) {
       const mods = host.stdModules().map((m) => `std/${m}`);
-      const help = mods.length ? `the standard library has ${mods.join(', ')}` : 'the standard library is missing from this installation';
+      const near = closest(`std/${use.path}`, mods);
+      const help = near ? `a module with a similar name exists: ${near}` : mods.length ? `the standard library has ${mods.join(', ')}` : 'the standard library is missing from this installation';
       prog.diagnostics.push(error('E0502', `unknown standard library module std/${use.path}`, at, { help }));
       return undefined;
     }

@@ -10,10 +10,14 @@ import { conv } from './conv.js';
 import { fc } from './fc.js';
 import { flatten } from './flatten.js';
 import { gap } from './gap.js';
+import { layerScale } from './layer-scale.js';
+import { layernorm } from './layernorm.js';
+import { linear } from './linear.js';
 import { mul } from './mul.js';
 import type { OpDef, SurfaceForm } from './op.js';
 import { padChannels } from './pad-channels.js';
-import { dropout, identity } from './passthrough.js';
+import { dropout, identity, stochasticDepth } from './passthrough.js';
+import { permute } from './permute.js';
 import { avgpool, maxpool } from './pool.js';
 import { shortcut } from './shortcut.js';
 
@@ -26,7 +30,12 @@ export const ops = {
   gap,
   flatten,
   fc,
+  linear,
+  layernorm,
+  permute,
+  layer_scale: layerScale,
   dropout,
+  stochastic_depth: stochasticDepth,
   identity,
   add,
   mul,
