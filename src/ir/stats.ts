@@ -25,7 +25,7 @@ export interface GraphStats {
 function layerMacs(g: IrGraph, n: IrNode): number {
   const def = opDef(n.op);
   if (def.macs === undefined) return 0;
-  return def.macs({ ...def.attrs, ...n.attrs }, n.inputs.map((i) => g.types.get(i)!), g.types.get(n.name)!);
+  return def.macs(n.attrs, n.inputs.map((i) => g.types.get(i)!), g.types.get(n.name)!);
 }
 
 const count = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);

@@ -4,8 +4,8 @@
  * a compiler bug, never a user error, and `assertValid` turns problems into a thrown Error.
  *
  * Checked: value names unique (graph inputs and nodes); every node input defined earlier
- * (topological order); arity; attributes known to the op and of the default's type; every
- * value's type recorded, and each node's type equal to what its op's `infer` gives; parameter
+ * (topological order); arity; every attribute of the op present, none unknown, each of the
+ * default's type; every value's type recorded, and each node's type equal to what its op's `infer` gives; parameter
  * roles, shapes, trainability and init kind as the op's `params()` gives, each tensor in
  * `graph.params` and used by one node only; data of the right length; outputs naming existing
  * values, with unique names; optionally no unresolved `shortcut`; and nothing dangling: no type
@@ -26,6 +26,11 @@ const product = (s: readonly number[]) => s.reduce((a, b) => a * b, 1);
 function checkAttrs(n: IrNode, problems: string[]): boolean {
   const defaults = opDef(n.op).attrs;
   let ok = true;
+  for (const k of Object.keys(defaults))
+    if (!Object.hasOwn(n.attrs, k)) {
+      problems.push(`node ${n.name}: attribute ${k} of ${n.op} is missing`);
+      ok = false;
+    }
   for (const [k, v] of Object.entries(n.attrs)) {
     if (!Object.hasOwn(defaults, k)) problems.push(`node ${n.name}: ${n.op} has no attribute ${k}`);
     else if (typeof v !== typeof defaults[k] || Array.isArray(v) !== Array.isArray(defaults[k])) {
@@ -51,7 +56,7 @@ function checkType(g: IrGraph, n: IrNode, known: Map<string, TensorType>, proble
   const inTypes = ins as TensorType[];
   let inferred: ReturnType<typeof def.infer>;
   try {
-    inferred = def.infer({ ...def.attrs, ...n.attrs }, inTypes);
+    inferred = def.infer(n.attrs, inTypes);
   } catch (e) {
     problems.push(`node ${n.name}: ${n.op} inference failed: ${(e as Error).message}`);
     return undefined;
@@ -81,7 +86,7 @@ function checkParams(g: IrGraph, n: IrNode, inTypes: TensorType[], problems: str
   const def = opDef(n.op);
   let specs: ParamSpec[];
   try {
-    specs = def.params({ ...def.attrs, ...n.attrs }, inTypes);
+    specs = def.params(n.attrs, inTypes);
   } catch (e) {
     problems.push(`node ${n.name}: ${n.op} parameter shapes failed: ${(e as Error).message}`);
     return;

@@ -36,7 +36,7 @@ function valueInfo(name: string, t: TensorType): OnnxValueInfo {
 /** Lowers one IR node through its op's definition: its initializers, then the nodes it emits. */
 function lowerNode(g: IrGraph, n: IrNode, out: string, opset: number, resolve: (v: string) => string, doc: string | undefined, nodes: OnnxNode[], initializers: OnnxTensor[]): void {
   const def = opDef(n.op);
-  const full = { ...def.attrs, ...n.attrs };
+  const full = n.attrs;
   const inTypes = n.inputs.map((i) => g.types.get(i)!);
   if (!def.onnx) throw new Error(`internal: ${n.op} node ${n.name} reached ONNX lowering, which it has no form in`);
   // every parameter tensor, in the op's order, whether or not the lowering reads it

@@ -206,13 +206,14 @@ class Builder {
     return { kind: 'Expect', span: sp, what: what.image, whatSpan: this.tokSpan(what), value: this.expr(e) };
   }
 
-  /** A statement: a sum of products; one operand alone is that operand. */
+  /** A statement: operands joined by `+` and `*` (which binds tighter); one operand alone is that operand. */
   private layer(n: CstNode): A.LayerStmt | undefined {
-    return this.combine(nodes(n, 'product').map((p) => this.product(p)), '+');
-  }
-
-  private product(n: CstNode): A.LayerStmt | undefined {
-    return this.combine(nodes(n, 'operand').map((o) => this.operand(o)), '*');
+    const operands = nodes(n, 'operand').map((o) => this.operand(o));
+    const ops = toks(n, 'CombineOperator').map((t) => t.image);
+    // products first: runs of operands joined by `*`, then their sum
+    const terms: (A.LayerStmt | undefined)[][] = [[operands[0]]];
+    ops.forEach((op, i) => (op === '*' ? terms[terms.length - 1]!.push(operands[i + 1]) : terms.push([operands[i + 1]])));
+    return this.combine(terms.map((t) => this.combine(t, '*')), '+');
   }
 
   private combine(items: (A.LayerStmt | undefined)[], op: '+' | '*'): A.LayerStmt | undefined {
@@ -229,11 +230,11 @@ class Builder {
     const label = this.label(node(n, 'label'));
     const stmt: A.LayerStmt = { kind: 'Layer', span: label ? this.join(label.span, term.span) : term.span, term };
     if (label) stmt.label = label;
-    const cond = node(n, 'orExpr');
+    const cond = node(n, 'expr');
     if (cond !== undefined) {
       const otherwiseNode = node(n, 'operand');
       const otherwise = otherwiseNode ? this.operand(otherwiseNode) : undefined;
-      stmt.when = { span: this.nodeSpan(n), cond: this.orExpr(cond), ...(otherwise ? { otherwise } : {}) };
+      stmt.when = { span: this.nodeSpan(n), cond: this.expr(cond), ...(otherwise ? { otherwise } : {}) };
       stmt.span = this.join(stmt.span, stmt.when.span);
     }
     return stmt;
@@ -342,40 +343,70 @@ class Builder {
   // operands it joins (the grammar's operator classes keep them in source order); a tree deeper
   // than maxExprDepth is reported once and replaced by a placeholder.
 
+  /** Operands joined by `and` (tighter) and `or`. */
   private expr(n: CstNode): Expr {
-    const o = node(n, 'orExpr');
-    return o ? this.orExpr(o) : this.placeholder(this.nodeSpan(n));
-  }
-
-  private orExpr(n: CstNode): Expr {
-    return this.chain(n, 'andExpr', 'Or', (c) => this.chain(c, 'notExpr', 'And', (d) => this.notExpr(d), logical), logical);
+    const parts = nodes(n, 'notExpr').map((x) => this.notExpr(x));
+    return this.climb(parts, toks(n, 'LogicalOperator'), logicalPrecedence, n);
   }
 
   private notExpr(n: CstNode): Expr {
     const inner = node(n, 'notExpr');
     const not = tok(n, 'Not');
     if (inner !== undefined && not !== undefined) return this.prefix('not', not, this.notExpr(inner));
-    const c = node(n, 'comparison');
-    return c ? this.chain(c, 'additive', 'ComparisonOperator', (a) => this.additive(a), compare) : this.placeholder(this.nodeSpan(n));
+    const a = node(n, 'arith');
+    return a ? this.arith(a) : this.placeholder(this.nodeSpan(n));
   }
 
-  private additive(n: CstNode): Expr {
-    return this.chain(n, 'multiplicative', 'AdditionOperator', (m) => this.chain(m, 'unary', 'MultiplicationOperator', (u) => this.unary(u), binary), binary);
-  }
-
-  private chain(n: CstNode, sub: string, opKey: string, build: (c: CstNode) => Expr, make: (op: string, l: Expr, r: Expr, sp: Span) => Expr): Expr {
-    const operands = nodes(n, sub).map(build);
-    const ops = toks(n, opKey);
-    let acc = operands[0];
-    if (acc === undefined) return this.placeholder(this.nodeSpan(n));
-    for (let i = 1; i < operands.length; i++) {
-      const right = operands[i]!;
-      const d = Math.max(this.depthOf(acc), this.depthOf(right)) + 1;
-      acc = make(ops[i - 1]?.image ?? '+', acc, right, this.join(acc.span, right.span));
-      this.depth.set(acc, d);
-      if (d > maxExprDepth) return this.tooDeep(acc.span);
+  /** Operands joined by arithmetic and comparison operators; comparisons do not chain. */
+  private arith(n: CstNode): Expr {
+    const ops = toks(n, 'BinaryOperator');
+    const compares = ops.filter((t) => binaryPrecedence.get(t.image) === 1);
+    if (compares.length > 1) {
+      this.diagnostics.push(error('E0002', 'comparisons do not chain', this.tokSpan(compares[1]!), { help: 'join them with `and`: (a < b) and (b < c)' }));
+      return this.placeholder(this.nodeSpan(n));
     }
-    return acc;
+    return this.climb(nodes(n, 'unary').map((u) => this.unary(u)), ops, binaryPrecedence, n);
+  }
+
+  /**
+   * Operands and the operators between them, in source order, into a tree by the operators'
+   * precedence (higher binds tighter), each level folded to the left.
+   */
+  private climb(operands: Expr[], ops: IToken[], precedence: ReadonlyMap<string, number>, n: CstNode): Expr {
+    if (operands.length === 0) return this.placeholder(this.nodeSpan(n));
+    let i = 0;
+    let deep: Expr | undefined; // once too deep, reported once: the rest is not built
+    const parse = (min: number): Expr => {
+      let left = operands[i]!;
+      while (deep === undefined && i < ops.length && precedence.get(ops[i]!.image)! >= min) {
+        const op = ops[i]!;
+        const p = precedence.get(op.image)!;
+        i++;
+        let right = operands[i] ?? this.placeholder(this.tokSpan(op));
+        while (i < ops.length && precedence.get(ops[i]!.image)! > p) right = parse(precedence.get(ops[i]!.image)!);
+        left = this.join2(op.image, left, right);
+        if (this.cutOff.has(left)) deep = left;
+      }
+      return deep ?? left;
+    };
+    return parse(0);
+  }
+
+  /** One operator applied: the node, its depth checked. */
+  private join2(op: string, left: Expr, right: Expr): Expr {
+    const sp = this.join(left.span, right.span);
+    const e: Expr =
+      op === 'and' || op === 'or'
+        ? { kind: 'Logical', span: sp, op, left, right }
+        : binaryPrecedence.get(op) === 1
+          ? { kind: 'Compare', span: sp, op: op as A.Compare['op'], left, right }
+          : { kind: 'Binary', span: sp, op: op as A.Binary['op'], left, right };
+    const d = Math.max(this.depthOf(left), this.depthOf(right)) + 1;
+    if (d <= maxExprDepth) {
+      this.depth.set(e, d);
+      return e;
+    }
+    return this.tooDeep(sp);
   }
 
   private depthOf = (e: Expr): number => this.depth.get(e) ?? 1;
@@ -385,8 +416,12 @@ class Builder {
       { help: 'split the computation into block parameters with defaults' }));
     const p = this.placeholder(sp);
     this.depth.set(p, 1);
+    this.cutOff.add(p);
     return p;
   }
+
+  /** Placeholders of trees cut off for depth: an expression stops being built at one. */
+  private readonly cutOff = new WeakSet<Expr>();
 
   private placeholder = (sp: Span): A.IntLit => ({ kind: 'Int', span: sp, value: 0, exact: true });
 
@@ -439,9 +474,12 @@ class Builder {
   }
 }
 
-const binary = (op: string, left: Expr, right: Expr, span: Span): Expr => ({ kind: 'Binary', span, op: op as A.Binary['op'], left, right });
-const compare = (op: string, left: Expr, right: Expr, span: Span): Expr => ({ kind: 'Compare', span, op: op as A.Compare['op'], left, right });
-const logical = (op: string, left: Expr, right: Expr, span: Span): Expr => ({ kind: 'Logical', span, op: op as A.Logical['op'], left, right });
+/** Python's precedence: `* / // %` over `+ -` over comparisons; `and` over `or`. */
+const binaryPrecedence: ReadonlyMap<string, number> = new Map([
+  ['*', 3], ['/', 3], ['//', 3], ['%', 3], ['+', 2], ['-', 2],
+  ['==', 1], ['!=', 1], ['<', 1], ['<=', 1], ['>', 1], ['>=', 1],
+]);
+const logicalPrecedence: ReadonlyMap<string, number> = new Map([['and', 2], ['or', 1]]);
 
 /** Build the AST of one file from the CST of its `file` rule. */
 export function cstToAst(cst: CstNode, file: string, length: number): { ast: A.FileAst; diagnostics: Diagnostic[] } {

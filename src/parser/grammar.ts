@@ -252,21 +252,14 @@ class ResdslParser extends CstParser {
     ]);
   });
 
-  // Layers. A statement is a sum of products of operands (`<...> * gate + identity`); an operand
-  // is an optionally labelled repetition or primary, optionally conditional (`X if c else Y`).
+  // Layers. A statement is operands joined by `+` (a residual sum) and `*` (a gate's product; it
+  // binds tighter, which cst-to-ast.ts applies); an operand is an optionally labelled repetition
+  // or primary, optionally conditional (`X if c else Y`).
 
   layer = this.RULE('layer', () => {
-    this.SUBRULE(this.product);
-    this.MANY(() => {
-      this.CONSUME(T.Plus);
-      this.SUBRULE2(this.product);
-    });
-  });
-
-  product = this.RULE('product', () => {
     this.SUBRULE(this.operand);
     this.MANY(() => {
-      this.CONSUME(T.Star);
+      this.CONSUME(T.CombineOperator);
       this.SUBRULE2(this.operand);
     });
   });
@@ -279,7 +272,7 @@ class ResdslParser extends CstParser {
     this.SUBRULE(this.repeat);
     this.OPTION2(() => {
       this.CONSUME(T.If);
-      this.SUBRULE(this.orExpr, { ARGS: [false] });
+      this.SUBRULE(this.expr, { ARGS: [false] });
       this.OPTION3(() => {
         this.CONSUME(T.Else);
         this.SUBRULE2(this.operand);
@@ -287,7 +280,6 @@ class ResdslParser extends CstParser {
     });
   });
 
-  /** A name, or a quoted one: a template (`"block{s}-{i}"`), or a keyword (`"block"`, torchvision's name in MobileNetV3, EfficientNet and ConvNeXt). */
   label = this.RULE('label', () => {
     this.OR([{ ALT: () => this.CONSUME(T.Ident) }, { ALT: () => this.CONSUME(T.StringLit) }]);
   });
@@ -356,26 +348,16 @@ class ResdslParser extends CstParser {
     this.SUBRULE(this.expr);
   });
 
-  // Expressions, loosest first. `angles` says whether `<` and `>` may compare here: in a layer's
-  // condition (`X if c`) a path may follow, so there they compare only before a number, `-` or `(`
-  // (`if n > 2`); `if (a < b)` compares anything.
+  // Expressions: operands joined by `and` / `or`, each an optional `not` and operands joined by
+  // arithmetic and comparison operators. The tree keeps operands and operators in order;
+  // cst-to-ast.ts applies their precedence (Python's). `angles` says whether `<` and `>` may
+  // compare here: in a layer's condition (`X if c`) a path may follow, so there they compare only
+  // before a number, `-` or `(` (`if n > 2`); `if (a < b)` compares anything.
 
-  expr = this.RULE('expr', () => {
-    this.SUBRULE(this.orExpr, { ARGS: [true] });
-  });
-
-  orExpr = this.RULE('orExpr', (angles = true) => {
-    this.SUBRULE(this.andExpr, { ARGS: [angles] });
-    this.MANY(() => {
-      this.CONSUME(T.Or);
-      this.SUBRULE2(this.andExpr, { ARGS: [angles] });
-    });
-  });
-
-  andExpr = this.RULE('andExpr', (angles = true) => {
+  expr = this.RULE('expr', (angles = true) => {
     this.SUBRULE(this.notExpr, { ARGS: [angles] });
     this.MANY(() => {
-      this.CONSUME(T.And);
+      this.CONSUME(T.LogicalOperator);
       this.SUBRULE2(this.notExpr, { ARGS: [angles] });
     });
   });
@@ -383,34 +365,18 @@ class ResdslParser extends CstParser {
   notExpr = this.RULE('notExpr', (angles = true) => {
     this.OR([
       { ALT: () => { this.CONSUME(T.Not); this.SUBRULE(this.notExpr, { ARGS: [angles] }); } },
-      { ALT: () => this.SUBRULE(this.comparison, { ARGS: [angles] }) },
+      { ALT: () => this.SUBRULE(this.arith, { ARGS: [angles] }) },
     ]);
   });
 
-  comparison = this.RULE('comparison', (angles = true) => {
-    this.SUBRULE(this.additive);
-    this.OPTION({
+  arith = this.RULE('arith', (angles = true) => {
+    this.SUBRULE(this.unary);
+    this.MANY({
       GATE: () => angles || !(tokenMatcher(this.LA(1), T.LAngle) || tokenMatcher(this.LA(1), T.RAngle)) || startsNumber(this.LA(2)),
       DEF: () => {
-        this.CONSUME(T.ComparisonOperator);
-        this.SUBRULE2(this.additive);
+        this.CONSUME(T.BinaryOperator);
+        this.SUBRULE2(this.unary);
       },
-    });
-  });
-
-  additive = this.RULE('additive', () => {
-    this.SUBRULE(this.multiplicative);
-    this.MANY(() => {
-      this.CONSUME(T.AdditionOperator);
-      this.SUBRULE2(this.multiplicative);
-    });
-  });
-
-  multiplicative = this.RULE('multiplicative', () => {
-    this.SUBRULE(this.unary);
-    this.MANY(() => {
-      this.CONSUME(T.MultiplicationOperator);
-      this.SUBRULE2(this.unary);
     });
   });
 

@@ -63,8 +63,8 @@ export const BadNumber = createToken({
 export const Ident = createToken({ name: 'Ident', label: 'IDENT', pattern: /[A-Za-z_][A-Za-z0-9_]*/ });
 
 /** A keyword; its label is its spelling in quotes, as in the EBNF and the diagrams. */
-function keyword(word: string, name: string): TokenType {
-  return createToken({ name, pattern: new RegExp(word), longer_alt: Ident, label: `'${word}'` });
+function keyword(word: string, name: string, ...categories: TokenType[]): TokenType {
+  return createToken({ name, pattern: new RegExp(word), longer_alt: Ident, label: `'${word}'`, ...(categories.length ? { categories } : {}) });
 }
 
 /** A punctuation token spelled `text`, labelled like a keyword, optionally in a category (an operator class). */
@@ -78,9 +78,12 @@ function category(name: string, label: string): TokenType {
   return createToken({ name, pattern: Lexer.NA, label });
 }
 
-export const AdditionOperator = category('AdditionOperator', '`+` or `-`');
-export const MultiplicationOperator = category('MultiplicationOperator', '`*`, `/`, `//` or `%`');
-export const ComparisonOperator = category('ComparisonOperator', 'a comparison');
+/** Operators of arithmetic and comparison, one class: the tree keeps them in order and cst-to-ast.ts applies their precedence. */
+export const BinaryOperator = category('BinaryOperator', 'an operator');
+/** `and`, `or`. */
+export const LogicalOperator = category('LogicalOperator', '`and` or `or`');
+/** `+` and `*` between layers: a residual sum and a gate's product. */
+export const CombineOperator = category('CombineOperator', '`+` or `*`');
 
 /** The source spelling of a keyword or punctuation token, from its label; undefined for others. */
 export function spellingOf(t: TokenType): string | undefined {
@@ -103,8 +106,8 @@ export const Times = keyword('x', 'Times');
 export const As = keyword('as', 'As');
 export const If = keyword('if', 'If');
 export const Else = keyword('else', 'Else');
-export const And = keyword('and', 'And');
-export const Or = keyword('or', 'Or');
+export const And = keyword('and', 'And', LogicalOperator);
+export const Or = keyword('or', 'Or', LogicalOperator);
 export const Not = keyword('not', 'Not');
 
 /** Keywords in source spelling, for editors (the TextMate grammar is checked against this list). */
@@ -112,14 +115,14 @@ export const keywordTokens: readonly TokenType[] = [
   Block, Network, Use, Input, Output, Expect, With, First, True, False, Times, As, If, Else, And, Or, Not,
 ];
 
-export const EqEq = punct('EqEq', '==', ComparisonOperator);
-export const NotEq = punct('NotEq', '!=', ComparisonOperator);
-export const LtEq = punct('LtEq', '<=', ComparisonOperator);
-export const GtEq = punct('GtEq', '>=', ComparisonOperator);
+export const EqEq = punct('EqEq', '==', BinaryOperator);
+export const NotEq = punct('NotEq', '!=', BinaryOperator);
+export const LtEq = punct('LtEq', '<=', BinaryOperator);
+export const GtEq = punct('GtEq', '>=', BinaryOperator);
 export const Eq = punct('Eq', '=');
 /** `<` and `>` close paths and compare: in a condition, a comparison with them is told apart by what follows. */
-export const LAngle = punct('LAngle', '<', ComparisonOperator);
-export const RAngle = punct('RAngle', '>', ComparisonOperator);
+export const LAngle = punct('LAngle', '<', BinaryOperator);
+export const RAngle = punct('RAngle', '>', BinaryOperator);
 export const LParen = punct('LParen', '(');
 export const RParen = punct('RParen', ')');
 export const LBrace = punct('LBrace', '{');
@@ -129,12 +132,12 @@ export const RBracket = punct('RBracket', ']');
 export const Semi = punct('Semi', ';');
 export const Comma = punct('Comma', ',');
 export const Colon = punct('Colon', ':');
-export const Plus = punct('Plus', '+', AdditionOperator);
-export const Minus = punct('Minus', '-', AdditionOperator);
-export const Star = punct('Star', '*', MultiplicationOperator);
-export const SlashSlash = punct('SlashSlash', '//', MultiplicationOperator);
-export const Slash = punct('Slash', '/', MultiplicationOperator);
-export const Percent = punct('Percent', '%', MultiplicationOperator);
+export const Plus = punct('Plus', '+', BinaryOperator, CombineOperator);
+export const Minus = punct('Minus', '-', BinaryOperator);
+export const Star = punct('Star', '*', BinaryOperator, CombineOperator);
+export const SlashSlash = punct('SlashSlash', '//', BinaryOperator);
+export const Slash = punct('Slash', '/', BinaryOperator);
+export const Percent = punct('Percent', '%', BinaryOperator);
 
 export const allTokens: TokenType[] = [
   WhiteSpace, Comment,
@@ -144,7 +147,7 @@ export const allTokens: TokenType[] = [
   Ident,
   EqEq, NotEq, LtEq, GtEq, Eq, LAngle, RAngle, LParen, RParen, LBrace, RBrace, LBracket, RBracket,
   Semi, Comma, Colon, Plus, Minus, Star, SlashSlash, Slash, Percent,
-  AdditionOperator, MultiplicationOperator, ComparisonOperator,
+  BinaryOperator, LogicalOperator, CombineOperator,
 ];
 
 /** Opening and closing brackets, for the nesting pre-scan and for "opened here" labels. */

@@ -14,7 +14,6 @@
  * fuses in the next round). Pure: the input graph and its Float32Arrays are never written.
  */
 import { renameInputs, renameOutputs } from '../ir/node.js';
-import { ops } from '../ir/ops/index.js';
 import { num } from '../ir/ops/op.js';
 import type { IrGraph, IrNode, ParamTensor } from '../ir/types.js';
 import type { Pass, PassResult } from './pass.js';
@@ -64,7 +63,7 @@ function foldTensors(g: IrGraph, { conv, bn }: Pair): { weight: ParamTensor; bia
   const mean = dataOf(g, bn, 'running_mean');
   const variance = dataOf(g, bn, 'running_var');
   const b = conv.params.bias !== undefined ? dataOf(g, conv, 'bias') : undefined;
-  const eps = num({ ...ops.bn.attrs, ...bn.attrs }, 'eps');
+  const eps = num(bn.attrs, 'eps');
   const out = gamma.length;
   const per = w.length / out;
   const w2 = new Float32Array(w.length);

@@ -149,7 +149,6 @@ export class GraphBuilder {
     if (bad) return bad;
     const def = opDef(op);
     const inTypes = inputs.map((c) => c.type);
-    attrs = { ...def.attrs, ...attrs }; // every attribute, the op's defaults for those a form leaves out
     const t = def.infer(attrs, inTypes);
     if (isInferError(t))
       fail(t.code, t.message, span, {

@@ -6,7 +6,7 @@
  * many arguments and wrong kinds of value are diagnostics.
  */
 import type { Span } from '../../diagnostics/span.js';
-import { isInferError, type ArgDecl, type CallContext, type LayerName } from '../ops/index.js';
+import { isInferError, opDef, type ArgDecl, type CallContext, type LayerName } from '../ops/index.js';
 import type { Attrs, AttrValue } from '../types.js';
 import { error, type Diagnostic } from '../../diagnostics/diagnostic.js';
 import { Abort, fail } from './abort.js';
@@ -95,10 +95,41 @@ function validate(what: string, d: ArgDecl, v: AttrValue, bound: ReadonlyMap<str
 }
 
 /**
- * The IR attributes of a call of a built-in layer. `what` is the name as written (`conv3`), `use`
- * what it resolved to.
+ * The attributes of calls already bound, by a key of the call (name, arguments, context): a block
+ * expanded at many places calls its layers with the same arguments, and each binding is
+ * deterministic, so it is done once. Attribute objects are shared, never written.
+ */
+const bound = new Map<string, Attrs>();
+
+function valueKey(v: Value): string | undefined {
+  return v.kind === 'int' || v.kind === 'real' || v.kind === 'bool' || v.kind === 'policy' ? `${v.kind}:${v.v}` : undefined;
+}
+
+function callKey(what: string, args: readonly BoundArg[], ctx: CallContext): string | undefined {
+  let key = `${what}|${ctx.blockOut}|${ctx.inChannels}`;
+  for (const a of args) {
+    const v = valueKey(a.value);
+    if (v === undefined) return undefined;
+    key += `|${a.name ?? ''}=${v}`;
+  }
+  return key;
+}
+
+/**
+ * The IR attributes of a call of a built-in layer: every attribute of the op (its declared
+ * defaults for those the form leaves out). `what` is the name as written (`conv3`), `use` what it
+ * resolved to.
  */
 export function layerAttrs(what: string, use: LayerName, args: readonly BoundArg[], callSpan: Span, ctx: CallContext): Attrs {
+  const key = callKey(what, args, ctx);
+  const known = key === undefined ? undefined : bound.get(key);
+  if (known) return known;
+  const attrs = bindLayerArgs(what, use, args, callSpan, ctx);
+  if (key !== undefined && bound.size < 10_000) bound.set(key, attrs);
+  return attrs;
+}
+
+function bindLayerArgs(what: string, use: LayerName, args: readonly BoundArg[], callSpan: Span, ctx: CallContext): Attrs {
   const fixed = use.size !== undefined ? use.form.sizeInName : undefined;
   const decls = use.form.args.filter((d) => d.name !== fixed);
   const given = match(what, decls, args);
@@ -125,5 +156,5 @@ export function layerAttrs(what: string, use: LayerName, args: readonly BoundArg
   const ordered = new Map([...(fixed !== undefined ? [fixed] : []), ...decls.map((d) => d.name)].map((k) => [k, bound.get(k)!] as const));
   const attrs = use.form.attrs ? use.form.attrs(ordered, ctx) : (Object.fromEntries(ordered) as Attrs);
   if (isInferError(attrs)) fail(attrs.code, attrs.message, callSpan, attrs.help ? { help: attrs.help } : {});
-  return attrs;
+  return Object.freeze({ ...opDef(use.op).attrs, ...attrs });
 }

@@ -68,13 +68,18 @@ for (const [op, def] of Object.entries(ops) as [OpName, OpDef][]) for (const for
 
 const sized = /^([a-z_]+?)([1-9][0-9]?)$/;
 
+const resolved = new Map<string, LayerName | undefined>();
+
 /** The built-in layer a name denotes, or undefined (`conv3` is conv with k = 3; `relu3` is nothing). */
 export function resolveLayerName(name: string): LayerName | undefined {
   const plain = byName.get(name);
   if (plain) return plain;
+  if (resolved.has(name)) return resolved.get(name);
   const m = sized.exec(name);
   const base = m ? byName.get(m[1]!) : undefined;
-  return base?.form.sizeInName ? { ...base, size: Number(m![2]) } : undefined;
+  const use = base?.form.sizeInName ? { ...base, size: Number(m![2]) } : undefined;
+  if (resolved.size < 10_000) resolved.set(name, use); // a name from a source: bounded, so no file grows it without end
+  return use;
 }
 
 /** Every surface form, for suggestions, the README's layer table and the editor grammar. */
