@@ -58,6 +58,9 @@ async function runJs(model: OnnxModel, input: Tensor, opts: RunOptions): Promise
 }
 
 async function runOrt(model: OnnxModel, input: Tensor, opts: RunOptions): Promise<{ ok: true; value: RunOutcome } | { ok: false; message: string }> {
+  // onnxruntime's telemetry writes `.ses` and `mat-debug-PID.log` into the temp folder (and
+  // would send events); off unless the user set it, read when the first session is created
+  process.env.ORT_DISABLE_TELEMETRY ??= '1';
   let session: ort.InferenceSession;
   try {
     session = await ort.InferenceSession.create(encodeModel(model).model, { intraOpNumThreads: opts.threads, interOpNumThreads: 1, logSeverityLevel: 4 });

@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
 
 async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
@@ -14,6 +14,7 @@ async function cli(...argv: string[]): Promise<{ code: number; out: string; err:
 }
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'resdsl-cli-'));
+afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 const bad = path.join(tmp, 'bad.resdsl');
 fs.writeFileSync(bad, 'network t {\n  input image: f32[N, 3, 8, 8]\n  conv3(4, strid = 2)\n  expect params == 1\n}\n');
 
