@@ -70,6 +70,7 @@ export const codes = {
   E0801: 'malformed ONNX file',
   E0802: 'unsupported ONNX operator',
   E0803: 'unsupported ONNX attribute value',
+  E0804: 'onnxruntime cannot load or run the model',
 } as const;
 
 export type Code = keyof typeof codes;

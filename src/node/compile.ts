@@ -59,7 +59,7 @@ function pipelineOptions(opts: CompileOptions): PipelineOptions | { message: str
 
 export function compileFile(file: string, opts: CompileOptions = {}): CompileResult {
   const p = pipelineOptions(opts);
-  if ('message' in p) return { ok: false, diagnostics: [error('E0701', p.message, opts.weights)], sources: new Map() };
+  if ('message' in p) return { ok: false, diagnostics: [error('E0501', p.message, opts.weights)], sources: new Map() };
   return compile(file, p);
 }
 

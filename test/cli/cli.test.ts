@@ -55,10 +55,13 @@ describe('resdsl check', () => {
     }
   });
 
-  it('a missing file is one line, exit 1', async () => {
-    const r = await cli('check', path.join(tmp, 'nope.resdsl'));
-    expect(r.code).toBe(1);
-    expect(r.err.trim()).toMatch(/^resdsl: cannot read .*nope\.resdsl: no such file or folder$/);
+  it('a missing file is E0501, as summary, compile and run say it', async () => {
+    const nope = path.join(tmp, 'nope.resdsl');
+    for (const argv of [['check', nope], ['summary', nope], ['compile', nope, '-o', path.join(tmp, 'x.onnx')], ['run', nope]]) {
+      const r = await cli(...argv);
+      expect(r.code).toBe(1);
+      expect(r.err).toMatch(new RegExp(`^error\\[E0501\\]: cannot read ${nope}: no such file\n --> ${nope}\n`));
+    }
   });
 });
 

@@ -57,7 +57,7 @@ describe('a PyTorch-style export of ResNet-18', () => {
     const x = { dims: [2, 3, 224, 224], data: new Float32Array(2 * 3 * 224 * 224).map((_, i) => Math.cos(i * 0.11)) };
     const js = await runModel(read.value, x, { runtime: 'js', threads: 1, repeat: 0 });
     const ort = await runModel(read.value, x, { runtime: 'ort', threads: 1, repeat: 0 });
-    if (!js.ok || !ort.ok) throw new Error(`run failed: ${!js.ok ? js.message : ''} ${!ort.ok ? ort.message : ''}`);
+    if (!js.ok || !ort.ok) throw new Error(`run failed: ${!js.ok ? js.error.message : ''} ${!ort.ok ? ort.error.message : ''}`);
     expect(js.value.outputs[0]!.tensor.dims).toEqual([2, 1000]);
     expect(maxAbsDiff(js.value.outputs[0]!.tensor, ort.value.outputs[0]!.tensor)).toBeLessThan(1e-4);
   });
