@@ -18,7 +18,7 @@ export function checkCommand(args: Parsed, io: Io): number {
   const diagnostics: Diagnostic[] = [];
   const networks: { file: string; network: string; params: number; macs: number; outputs: string[] }[] = [];
   for (const file of files) {
-    const r = checkFile(file, { shortcut });
+    const r = checkFile(file, { shortcut, ...(args.has('shortcut') ? { shortcutGiven: true } : {}) });
     for (const [k, v] of r.sources) sources.set(k, v);
     for (const d of r.diagnostics) diagnostics.push(d); // a loop: a spread of 100,000 items overflows the stack
     for (const n of r.networks)

@@ -10,6 +10,7 @@ export function compileOptionsOf(args: Parsed): CompileOptions {
     ...(network !== undefined ? { network } : {}),
     ...(weights !== undefined ? { weights } : {}),
     shortcut: args.choice<ShortcutPolicy>('shortcut'),
+    ...(args.has('shortcut') ? { shortcutGiven: true } : {}),
     seed: args.int('seed'),
     fuse: !args.flag('no-fuse'),
   };

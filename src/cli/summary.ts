@@ -11,7 +11,13 @@ export function summaryCommand(args: Parsed, io: Io): number {
   const network = args.string('network');
   const r = checkFile(
     args.positionals[0]!,
-    { single: true, shortcut: args.choice<ShortcutPolicy>('shortcut'), expectations: false, ...(network !== undefined ? { network } : {}) },
+    {
+      single: true,
+      shortcut: args.choice<ShortcutPolicy>('shortcut'),
+      ...(args.has('shortcut') ? { shortcutGiven: true } : {}),
+      expectations: false,
+      ...(network !== undefined ? { network } : {}),
+    },
     'shortcut',
   );
   printDiagnostics(io, r.diagnostics, r.sources, args.int('max-errors'));

@@ -157,3 +157,28 @@ describe('-o -', () => {
     expect(onnxOut.err).toBe('resdsl: -o - writes the IR to standard output with --emit ir; the model needs a file\n');
   });
 });
+
+describe('--shortcut where it changes nothing', () => {
+  it('is a warning (W0601), exit 0, when every shortcut pins its policy or there is none', async () => {
+    for (const argv of [
+      ['check', 'examples/cifar_resnet20.resdsl', '--shortcut', 'C'],
+      ['summary', 'examples/cifar_resnet20.resdsl', '--shortcut', 'C'],
+      ['compile', 'examples/cifar_resnet20.resdsl', '--shortcut', 'C', '-o', path.join(dir, 'c20.onnx')],
+    ]) {
+      const r = await cli(...argv);
+      expect(r.code, r.err).toBe(0);
+      expect(r.err).toMatch(/^warning\[W0601\]: every shortcut of network cifar_resnet20 pins its policy: --shortcut C changes nothing\n {2}= help: /);
+    }
+    expect((await cli('check', 'examples/cifar_resnet20.resdsl', '--shortcut', 'C')).err).toMatch(/checked 1 file, 1 network: 1 warning\n$/);
+    const none = write('plain.resdsl', 'network plain {\n  input image: f32[N, 3, 8, 8]\n  conv3(4); relu\n}\n');
+    expect((await cli('check', none, '--shortcut', 'A')).err).toMatch(/^warning\[W0601\]: network plain has no shortcut: --shortcut A changes nothing\n/);
+  });
+
+  it('is not given without the flag, nor where a shortcut follows it', async () => {
+    for (const argv of [['check', 'examples/cifar_resnet20.resdsl'], ['check', 'examples/resnet18.resdsl', '--shortcut', 'B']]) {
+      const r = await cli(...argv);
+      expect(r.code).toBe(0);
+      expect(r.err).not.toContain('W0601');
+    }
+  });
+});

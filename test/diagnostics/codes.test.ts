@@ -37,6 +37,7 @@ const smallWeights = () => {
 };
 
 const triggers: Record<keyof typeof codes, () => Diagnostic[] | Promise<Diagnostic[]>> = {
+  W0601: () => frontEnd('test.resdsl', { host: nodeHost, shortcut: 'C', shortcutGiven: true, text: net('  <conv3(3); bn> + shortcut(A)') }).diagnostics,
   N0001: () => source('network g(n) {\n  input img: f32[N, 3, 8, 8]\n  conv3(4) x n\n}\n'),
   E0001: () => source(net('  conv3(4) @')),
   E0002: () => source('block b('),
