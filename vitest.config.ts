@@ -5,5 +5,7 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     testTimeout: 120_000,
     hookTimeout: 120_000,
+    // onnxruntime's telemetry leaves `.ses` and `mat-debug-PID.log` in the temp folder otherwise
+    env: { ORT_DISABLE_TELEMETRY: '1' },
   },
 });

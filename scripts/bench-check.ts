@@ -43,24 +43,28 @@ function wholeProcess(args: string[], runs: number): number {
 
 export function benchCheck(): void {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'resdsl-bench-'));
-  console.log('## resdsl check (median ms)');
-  const examples = fs.readdirSync('examples').filter((f) => f.endsWith('.resdsl')).map((f) => path.join('examples', f));
-  const ex = median([0, 1, 2, 3, 4].map(() => examples.reduce((s, f) => s + inProcess(f, undefined, 1), 0)));
-  console.log(`examples folder (${examples.length} files), in-process: ${ex.toFixed(1)} ms; whole process: ${wholeProcess(['examples'], 3).toFixed(0)} ms`);
-  const rows: [number, number, number][] = [];
-  for (const n of [1_000, 10_000]) {
-    const text = generated(n);
-    const file = path.join(dir, `gen${n}.resdsl`);
-    fs.writeFileSync(file, text);
-    inProcess(file, text, 1); // warm-up
-    const t = inProcess(file, text, n > 5000 ? 5 : 9);
-    const w = wholeProcess([file], 3);
-    rows.push([n, t, w]);
-    console.log(`${n} blocks (${(text.length / 1024).toFixed(0)} KiB): in-process ${t.toFixed(1)} ms; whole process ${w.toFixed(0)} ms`);
+  try {
+    console.log('## resdsl check (median ms)');
+    const examples = fs.readdirSync('examples').filter((f) => f.endsWith('.resdsl')).map((f) => path.join('examples', f));
+    const ex = median([0, 1, 2, 3, 4].map(() => examples.reduce((s, f) => s + inProcess(f, undefined, 1), 0)));
+    console.log(`examples folder (${examples.length} files), in-process: ${ex.toFixed(1)} ms; whole process: ${wholeProcess(['examples'], 3).toFixed(0)} ms`);
+    const rows: [number, number, number][] = [];
+    for (const n of [1_000, 10_000]) {
+      const text = generated(n);
+      const file = path.join(dir, `gen${n}.resdsl`);
+      fs.writeFileSync(file, text);
+      inProcess(file, text, 1); // warm-up
+      const t = inProcess(file, text, n > 5000 ? 5 : 9);
+      const w = wholeProcess([file], 3);
+      rows.push([n, t, w]);
+      console.log(`${n} blocks (${(text.length / 1024).toFixed(0)} KiB): in-process ${t.toFixed(1)} ms; whole process ${w.toFixed(0)} ms`);
+    }
+    const [a, b] = rows;
+    console.log(`growth 1,000 -> 10,000 blocks: x${(b![1] / a![1]).toFixed(2)} in-process (linear = x10)`);
+    console.log(`target: 10,000 blocks under 2,000 ms: ${b![2] < 2000 ? 'met' : 'NOT met'} (${b![2].toFixed(0)} ms whole process)`);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
   }
-  const [a, b] = rows;
-  console.log(`growth 1,000 -> 10,000 blocks: x${(b![1] / a![1]).toFixed(2)} in-process (linear = x10)`);
-  console.log(`target: 10,000 blocks under 2,000 ms: ${b![2] < 2000 ? 'met' : 'NOT met'} (${b![2].toFixed(0)} ms whole process)`);
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) benchCheck();

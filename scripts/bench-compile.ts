@@ -24,24 +24,27 @@ export function measure(args: string[]): { ms: number; peak: number } {
 
 export function benchCompile(runs = 5): void {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'resdsl-bench-'));
-  console.log('## resdsl compile (whole process, seeded weights)');
-  for (const model of ['resnet50', 'resnet152']) {
-    const file = `examples/${model}.resdsl`;
-    const g = frontEnd(file).networks[0]!.graph;
-    let weightBytes = 0;
-    for (const p of g.params.values()) weightBytes += 4 * p.shape.reduce((a, b) => a * b, 1);
-    const out = path.join(dir, `${model}.onnx`);
-    measure(['bin/resdsl.js', 'compile', file, '-o', out]); // warm the file cache
-    const xs = Array.from({ length: model === 'resnet50' ? runs : 3 }, () => measure(['bin/resdsl.js', 'compile', file, '-o', out]));
-    const ms = median(xs.map((x) => x.ms));
-    const peak = median(xs.map((x) => x.peak));
-    console.log(
-      `${model}: ${ms.toFixed(0)} ms median of ${xs.length}; peak memory ${(peak / 2 ** 20).toFixed(0)} MiB = ${(peak / weightBytes).toFixed(2)} x the weights (${(weightBytes / 2 ** 20).toFixed(0)} MiB)`,
-    );
-    if (model === 'resnet50')
-      console.log(`target: under 1,500 ms ${ms < 1500 ? 'met' : 'NOT met'}; peak under 3 x weights ${peak < 3 * weightBytes ? 'met' : 'NOT met'}`);
+  try {
+    console.log('## resdsl compile (whole process, seeded weights)');
+    for (const model of ['resnet50', 'resnet152']) {
+      const file = `examples/${model}.resdsl`;
+      const g = frontEnd(file).networks[0]!.graph;
+      let weightBytes = 0;
+      for (const p of g.params.values()) weightBytes += 4 * p.shape.reduce((a, b) => a * b, 1);
+      const out = path.join(dir, `${model}.onnx`);
+      measure(['bin/resdsl.js', 'compile', file, '-o', out]); // warm the file cache
+      const xs = Array.from({ length: model === 'resnet50' ? runs : 3 }, () => measure(['bin/resdsl.js', 'compile', file, '-o', out]));
+      const ms = median(xs.map((x) => x.ms));
+      const peak = median(xs.map((x) => x.peak));
+      console.log(
+        `${model}: ${ms.toFixed(0)} ms median of ${xs.length}; peak memory ${(peak / 2 ** 20).toFixed(0)} MiB = ${(peak / weightBytes).toFixed(2)} x the weights (${(weightBytes / 2 ** 20).toFixed(0)} MiB)`,
+      );
+      if (model === 'resnet50')
+        console.log(`target: under 1,500 ms ${ms < 1500 ? 'met' : 'NOT met'}; peak under 3 x weights ${peak < 3 * weightBytes ? 'met' : 'NOT met'}`);
+    }
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
   }
-  fs.rmSync(dir, { recursive: true, force: true });
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) benchCompile();

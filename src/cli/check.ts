@@ -1,37 +1,41 @@
-/** `resdsl check FILES... [--format text|json|github] [--shortcut A|B|C]`: exit 0 when clean, 1 with diagnostics. */
+/** `resdsl check FILES_OR_FOLDERS...`: every file's blocks and networks checked; exit 0 when clean, 1 with errors. */
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
-import { renderGithub, renderText, toJson } from '../diagnostics/render.js';
 import { checkFile } from '../node/compile.js';
-import { oneOf, parse } from './args.js';
+import type { ShortcutPolicy } from '../passes/pass.js';
 import { expandFiles } from './files.js';
-import { UsageError, type Io } from './io.js';
-import { checkUsage } from './usage.js';
+import type { Io } from './io.js';
+import type { Parsed } from './parse.js';
+import { githubDiagnostics, jsonDiagnostics, printDiagnostics } from './print-diagnostics.js';
 
-export function checkCommand(argv: string[], io: Io): number {
-  const { values, positionals } = parse(argv, { format: { type: 'string' }, shortcut: { type: 'string' } });
-  const format = oneOf('--format', values.format, ['text', 'json', 'github'] as const, 'text');
-  const shortcut = oneOf('--shortcut', values.shortcut, ['A', 'B', 'C'] as const, 'B');
-  if (positionals.length === 0) throw new UsageError(`no files to check\n${checkUsage}`);
-  const files = expandFiles(positionals);
+const plural = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
+
+export function checkCommand(args: Parsed, io: Io): number {
+  const format = args.choice<'text' | 'json' | 'github'>('format');
+  const shortcut = args.choice<ShortcutPolicy>('shortcut');
+  const maxErrors = args.int('max-errors');
+  const files = expandFiles(args.positionals);
   const sources = new Map<string, string>();
   const diagnostics: Diagnostic[] = [];
   const networks: { file: string; network: string; params: number; macs: number; outputs: string[] }[] = [];
   for (const file of files) {
-    const r = checkFile(file, { shortcut });
+    const r = checkFile(file, { shortcut, ...(args.has('shortcut') ? { shortcutGiven: true } : {}) });
     for (const [k, v] of r.sources) sources.set(k, v);
     for (const d of r.diagnostics) diagnostics.push(d); // a loop: a spread of 100,000 items overflows the stack
     for (const n of r.networks)
       networks.push({ file, network: n.name, params: n.stats!.params, macs: n.stats!.macs, outputs: n.graph.outputs.map((o) => o.name) });
   }
   const errors = diagnostics.filter((d) => d.severity === 'error').length;
+  const warnings = diagnostics.filter((d) => d.severity === 'warning').length;
   if (format === 'json') {
-    io.out(JSON.stringify({ files: files.length, networks, errors, diagnostics: diagnostics.map((d) => toJson(d, sources)) }, null, 2));
+    io.out(JSON.stringify({ files: files.length, networks, errors, warnings, ...jsonDiagnostics(diagnostics, sources, maxErrors) }, null, 2));
   } else if (format === 'github') {
-    if (diagnostics.length) io.out(renderGithub(diagnostics, sources));
+    if (diagnostics.length) io.out(githubDiagnostics(diagnostics, sources, maxErrors));
   } else {
-    if (diagnostics.length) io.err(`${renderText(diagnostics, sources)}\n`);
-    const what = `${files.length} file${files.length === 1 ? '' : 's'}, ${networks.length} network${networks.length === 1 ? '' : 's'}`;
-    io.err(errors ? `checked ${what}: ${errors} error${errors === 1 ? '' : 's'}` : `checked ${what}: ok`);
+    printDiagnostics(io, diagnostics, sources, maxErrors);
+    if (diagnostics.length) io.err('');
+    const what = `${plural(files.length, 'file')}, ${plural(networks.length, 'network')}`;
+    const found = [...(errors ? [plural(errors, 'error')] : []), ...(warnings ? [plural(warnings, 'warning')] : [])];
+    io.err(`checked ${what}: ${found.length ? found.join(', ') : 'ok'}`);
   }
   return errors ? 1 : 0;
 }

@@ -3,7 +3,13 @@
 export interface Io {
   out(text: string): void;
   err(text: string): void;
-  /** Whether stderr is a terminal (unused for colour today; kept for formats that care). */
+  /**
+   * Binary data on standard output (`-o -`), written in full before it returns; absent where
+   * standard output cannot take it.
+   */
+  outBytes?(data: Uint8Array): Promise<void>;
+  /** Standard output is a terminal (binary data is refused there). */
+  readonly outIsTerminal?: boolean;
   readonly cwd: string;
 }
 
@@ -26,6 +32,8 @@ export function processIo(): Io {
   return {
     out: (t) => process.stdout.write(t.endsWith('\n') ? t : `${t}\n`),
     err: (t) => process.stderr.write(t.endsWith('\n') ? t : `${t}\n`),
+    outBytes: (data) => new Promise((resolve, reject) => process.stdout.write(data, (e) => (e ? reject(e) : resolve()))),
+    outIsTerminal: process.stdout.isTTY === true,
     cwd: process.cwd(),
   };
 }

@@ -1,26 +1,28 @@
-/** `resdsl summary FILE [-n NETWORK] [--json] [--shortcut A|B|C]`: the per-layer table, or the same data as JSON. */
-import { renderText } from '../diagnostics/render.js';
+/** `resdsl summary FILE [-n NETWORK] [--json]`: the per-layer table of a network, or the same data as JSON. */
+import { hasErrors } from '../diagnostics/diagnostic.js';
 import { checkFile } from '../node/compile.js';
+import type { ShortcutPolicy } from '../passes/pass.js';
 import { renderSummary, summarize } from '../report/summary.js';
-import { oneOf, parse, str } from './args.js';
-import { UsageError, type Io } from './io.js';
-import { summaryUsage } from './usage.js';
+import type { Io } from './io.js';
+import type { Parsed } from './parse.js';
+import { printDiagnostics } from './print-diagnostics.js';
 
-export function summaryCommand(argv: string[], io: Io): number {
-  const { values, positionals } = parse(argv, {
-    network: { type: 'string', short: 'n' },
-    json: { type: 'boolean' },
-    shortcut: { type: 'string' },
-  });
-  if (positionals.length !== 1) throw new UsageError(`summary takes one file\n${summaryUsage}`);
-  const shortcut = oneOf('--shortcut', values.shortcut, ['A', 'B', 'C'] as const, 'B');
-  const network = str(values.network);
-  const r = checkFile(positionals[0]!, { single: true, shortcut, expectations: false, ...(network !== undefined ? { network } : {}) }, 'shortcut');
-  if (r.diagnostics.length) {
-    io.err(renderText(r.diagnostics, r.sources));
-    if (r.diagnostics.some((d) => d.severity === 'error')) return 1;
-  }
+export function summaryCommand(args: Parsed, io: Io): number {
+  const network = args.string('network');
+  const r = checkFile(
+    args.positionals[0]!,
+    {
+      single: true,
+      shortcut: args.choice<ShortcutPolicy>('shortcut'),
+      ...(args.has('shortcut') ? { shortcutGiven: true } : {}),
+      expectations: false,
+      ...(network !== undefined ? { network } : {}),
+    },
+    'shortcut',
+  );
+  printDiagnostics(io, r.diagnostics, r.sources, args.int('max-errors'));
+  if (hasErrors(r.diagnostics)) return 1;
   const s = summarize(r.networks[0]!.graph);
-  io.out(values.json ? JSON.stringify(s, null, 2) : renderSummary(s));
+  io.out(args.flag('json') ? JSON.stringify(s, null, 2) : renderSummary(s));
   return 0;
 }

@@ -2,11 +2,14 @@
  * Every diagnostic code, defined once. Codes are stable: never renumber, only add.
  * E00xx lexing and parsing, E01xx names and arguments, E02xx shapes and types,
  * E03xx expectations, E04xx resource limits, E05xx modules and files, E06xx passes,
- * E07xx weights and data files, E08xx ONNX files; N0xxx notes (never an error).
+ * E07xx weights and data files, E08xx ONNX files; W-codes are warnings (never an error, exit 0),
+ * numbered in the same ranges; N0xxx notes (never an error).
  */
 export const codes = {
   // notes
   N0001: 'generic network checked for names only',
+  // warnings
+  W0601: '--shortcut changes nothing in this network',
   // lexing and parsing
   E0001: 'unexpected character',
   E0002: 'syntax error',
@@ -70,6 +73,7 @@ export const codes = {
   E0801: 'malformed ONNX file',
   E0802: 'unsupported ONNX operator',
   E0803: 'unsupported ONNX attribute value',
+  E0804: 'onnxruntime cannot load or run the model',
 } as const;
 
 export type Code = keyof typeof codes;

@@ -30,13 +30,13 @@ export interface ReadOptions {
   skip?: (name: string) => boolean;
 }
 
-/** Element size in bytes of every dtype the format defines. */
-const DTYPE_SIZES: Readonly<Record<string, number>> = {
-  BOOL: 1, U8: 1, I8: 1, F8_E5M2: 1, F8_E4M3: 1,
-  I16: 2, U16: 2, F16: 2, BF16: 2,
-  I32: 4, U32: 4, F32: 4,
-  I64: 8, U64: 8, F64: 8,
-};
+/** Element size in bytes of every dtype the format defines (a Map: the dtype is the file's word, `constructor` too). */
+const DTYPE_SIZES: ReadonlyMap<string, number> = new Map([
+  ['BOOL', 1], ['U8', 1], ['I8', 1], ['F8_E5M2', 1], ['F8_E4M3', 1],
+  ['I16', 2], ['U16', 2], ['F16', 2], ['BF16', 2],
+  ['I32', 4], ['U32', 4], ['F32', 4],
+  ['I64', 8], ['U64', 8], ['F64', 8],
+]);
 const FLOAT_DTYPES = new Set(['F32', 'F16', 'BF16', 'F64']);
 
 interface Entry {
@@ -94,7 +94,7 @@ function readEntry(name: string, raw: unknown, dataLength: number, skipped: bool
   if (!isObject(raw)) throw new FormatError(`entry of tensor \`${name}\` is not an object`);
   const { dtype, shape, data_offsets: offsets } = raw;
   if (typeof dtype !== 'string') throw new FormatError(`tensor \`${name}\` has no dtype string`);
-  const size = DTYPE_SIZES[dtype];
+  const size = DTYPE_SIZES.get(dtype);
   if (size === undefined) throw new FormatError(`tensor \`${name}\` has unknown dtype ${JSON.stringify(dtype).slice(0, 40)}`);
   if (!skipped && !FLOAT_DTYPES.has(dtype)) {
     throw new FormatError(`tensor \`${name}\` has dtype ${dtype}; only F32, F16, BF16 and F64 are supported`);
@@ -155,7 +155,7 @@ function halfToFloat(h: number): number {
 
 /** Converts the little-endian bytes of one tensor to a fresh float32 array. */
 function toFloat32(src: Uint8Array, dtype: string): Float32Array {
-  const size = DTYPE_SIZES[dtype] as number;
+  const size = DTYPE_SIZES.get(dtype)!;
   const out = new Float32Array(src.length / size);
   const view = new DataView(src.buffer, src.byteOffset, src.byteLength);
   if (dtype === 'F32') {

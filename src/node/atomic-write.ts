@@ -2,12 +2,25 @@
  * Atomic file replacement: data goes to a uniquely named temporary file in the target's
  * directory, is flushed to disk, and is then renamed over the target. A reader sees the old file
  * or the new one, never a part of either. On failure the temporary file is removed, an existing
- * target is left as it was, and the error is rethrown (I/O errors are the caller's to report).
+ * target is left as it was, and the error is rethrown as a WriteFailure naming the target it was
+ * for (I/O errors are the caller's to report; the temporary file's name means nothing to a user).
  */
 import { randomBytes } from 'node:crypto';
 import { open, rename, stat, unlink } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+
+/** An I/O error while writing `target` (its temporary file, or the rename onto it); `cause` is the system's error. */
+export class WriteFailure extends Error {
+  readonly code: string | undefined;
+  constructor(
+    readonly target: string,
+    cause: unknown,
+  ) {
+    super(cause instanceof Error ? cause.message : String(cause), { cause });
+    this.code = (cause as NodeJS.ErrnoException).code;
+  }
+}
 
 export type FileData = Uint8Array | readonly Uint8Array[];
 
@@ -119,15 +132,20 @@ export async function writeFileAtomic(path: string, data: FileData): Promise<voi
  */
 export async function writeFilesAtomic(files: readonly FileToWrite[]): Promise<void> {
   const temps: string[] = [];
+  let target = '';
   try {
-    for (const f of files) temps.push(await writeTemp(f.path, f.data));
+    for (const f of files) {
+      target = f.path;
+      temps.push(await writeTemp(f.path, f.data));
+    }
     for (const [i, f] of files.entries()) {
+      target = f.path;
       await rename(temps[i] as string, f.path);
       temps[i] = '';
     }
   } catch (e) {
     for (const t of temps) if (t !== '') await removeQuietly(t);
-    throw e;
+    throw new WriteFailure(target, e);
   }
   for (const dir of new Set(files.map((f) => dirname(f.path)))) await syncDir(dir);
 }

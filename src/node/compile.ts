@@ -11,6 +11,8 @@ import { cannotRead, nodeHost } from './host.js';
 export interface CompileOptions {
   network?: string;
   shortcut?: ShortcutPolicy;
+  /** The policy was given on the command line: a network it changes nothing in gets a warning (W0601). */
+  shortcutGiven?: boolean;
   seed?: number;
   /** A safetensors file with PyTorch state_dict names. */
   weights?: string;
@@ -46,6 +48,7 @@ function pipelineOptions(opts: CompileOptions): PipelineOptions | { message: str
   return {
     host: nodeHost,
     shortcut: opts.shortcut ?? 'B',
+    ...(opts.shortcutGiven ? { shortcutGiven: true } : {}),
     weights,
     ...(opts.network !== undefined ? { network: opts.network } : {}),
     ...(opts.fuse !== undefined ? { fuse: opts.fuse } : {}),
@@ -59,7 +62,7 @@ function pipelineOptions(opts: CompileOptions): PipelineOptions | { message: str
 
 export function compileFile(file: string, opts: CompileOptions = {}): CompileResult {
   const p = pipelineOptions(opts);
-  if ('message' in p) return { ok: false, diagnostics: [error('E0701', p.message, opts.weights)], sources: new Map() };
+  if ('message' in p) return { ok: false, diagnostics: [error('E0501', p.message, opts.weights)], sources: new Map() };
   return compile(file, p);
 }
 
@@ -67,6 +70,8 @@ export interface CheckOptions {
   network?: string;
   single?: boolean;
   shortcut?: ShortcutPolicy;
+  /** As in CompileOptions. */
+  shortcutGiven?: boolean;
   text?: string;
   /** Check `expect` lines (default true). */
   expectations?: boolean;
@@ -79,6 +84,7 @@ export function checkFile(file: string, opts: CheckOptions = {}, last: StageName
     {
       host: nodeHost,
       shortcut: opts.shortcut ?? 'B',
+      ...(opts.shortcutGiven ? { shortcutGiven: true } : {}),
       expectations: opts.expectations !== false,
       ...(opts.network !== undefined ? { network: opts.network } : {}),
       ...(opts.single ? { single: true } : {}),

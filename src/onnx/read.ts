@@ -31,16 +31,25 @@ export interface ReadOptions {
 /** Thrown inside this file only; turned into a Result at the two entry points. */
 class ReadFailure extends Error {}
 
-const elemTypeNames: Record<number, string> = {
-  1: 'float32', 2: 'uint8', 3: 'int8', 4: 'uint16', 5: 'int16', 6: 'int32', 7: 'int64',
-  8: 'string', 9: 'bool', 10: 'float16', 11: 'float64', 12: 'uint32', 13: 'uint64',
-  14: 'complex64', 15: 'complex128', 16: 'bfloat16',
-};
+// Maps, like every table looked up with a value from a file.
+const elemTypeNames = new Map<number, string>([
+  [1, 'float32'], [2, 'uint8'], [3, 'int8'], [4, 'uint16'], [5, 'int16'], [6, 'int32'], [7, 'int64'],
+  [8, 'string'], [9, 'bool'], [10, 'float16'], [11, 'float64'], [12, 'uint32'], [13, 'uint64'],
+  [14, 'complex64'], [15, 'complex128'], [16, 'bfloat16'],
+]);
 
-const attrTypeNames: Record<number, string> = {
-  5: 'graph', 8: 'strings', 9: 'tensors', 10: 'graphs', 11: 'sparse tensor',
-  12: 'sparse tensors', 13: 'type proto', 14: 'type protos',
-};
+const attrTypeNames = new Map<number, string>([
+  [5, 'graph'], [8, 'strings'], [9, 'tensors'], [10, 'graphs'], [11, 'sparse tensor'],
+  [12, 'sparse tensors'], [13, 'type proto'], [14, 'type protos'],
+]);
+
+/**
+ * Sets `key` as an own, enumerable entry of `obj`: an attribute or metadata key named `__proto__`
+ * (or `constructor`) is an entry like any other, never the object's prototype.
+ */
+function setOwn<T>(obj: Record<string, T>, key: string, value: T): void {
+  Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
+}
 
 type Long = { low: number; high: number; toNumber(): number };
 type IntLike = number | Long;
@@ -56,7 +65,7 @@ function toBigInt(v: IntLike): bigint {
 }
 
 function elemTypeName(t: number): string {
-  return elemTypeNames[t] ?? `data type ${t}`;
+  return elemTypeNames.get(t) ?? `data type ${t}`;
 }
 
 const littleEndian = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
@@ -165,7 +174,7 @@ function readAttr(a: onnxProto.onnx.IAttributeProto, node: string, files?: Exter
     }
     case 6: return { type: 'floats', value: [...(a.floats ?? [])] };
     case 7: return { type: 'ints', value: (a.ints ?? []).map(toNumber) };
-    default: return attrTypeNames[type] ?? `attribute type ${type}`;
+    default: return attrTypeNames.get(type) ?? `attribute type ${type}`;
   }
 }
 
@@ -178,9 +187,10 @@ function readNode(n: onnxProto.onnx.INodeProto, files?: ExternalFiles): OnnxNode
   for (const a of n.attribute ?? []) {
     const key = a.name ?? '';
     if (key === '') throw new ReadFailure(`node '${name}' has an attribute without a name`);
+    if (Object.hasOwn(attrs, key) || Object.hasOwn(unread, key)) throw new ReadFailure(`node '${name}' has attribute ${key} twice`);
     const v = readAttr(a, name, files);
-    // defineProperty, not assignment: an attribute named __proto__ must be an own entry, not the prototype
-    Object.defineProperty(typeof v === 'string' ? unread : attrs, key, { value: v, enumerable: true, writable: true, configurable: true });
+    if (typeof v === 'string') setOwn(unread, key, v);
+    else setOwn(attrs, key, v);
   }
   const node: OnnxNode = {
     name, opType, domain: n.domain ?? '', inputs: [...(n.input ?? [])], outputs: [...(n.output ?? [])], attrs,
@@ -219,7 +229,8 @@ function convert(m: onnxProto.onnx.ModelProto, files?: ExternalFiles): OnnxModel
   const g = m.graph;
   if (!g) throw new ReadFailure('model has no graph');
   const metadata: Record<string, string> = {};
-  for (const p of m.metadataProps ?? []) metadata[p.key ?? ''] = p.value ?? '';
+  // as protobuf maps: a key given twice keeps its last value
+  for (const p of m.metadataProps ?? []) setOwn(metadata, p.key ?? '', p.value ?? '');
   if ((g.sparseInitializer ?? []).length > 0) throw new ReadFailure('sparse initializers are not supported');
   const initializers = (g.initializer ?? []).map((t) => readTensor(t, files, 'initializer'));
   const initNames = new Set(initializers.map((t) => t.name));

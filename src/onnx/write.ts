@@ -52,25 +52,26 @@ export interface Encoded {
 
 const isLittleEndian = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
-const ELEM_TYPES: Readonly<Record<string, number>> = {
-  float32: onnx.TensorProto.DataType.FLOAT,
-  uint8: onnx.TensorProto.DataType.UINT8,
-  int8: onnx.TensorProto.DataType.INT8,
-  uint16: onnx.TensorProto.DataType.UINT16,
-  int16: onnx.TensorProto.DataType.INT16,
-  int32: onnx.TensorProto.DataType.INT32,
-  int64: onnx.TensorProto.DataType.INT64,
-  string: onnx.TensorProto.DataType.STRING,
-  bool: onnx.TensorProto.DataType.BOOL,
-  float16: onnx.TensorProto.DataType.FLOAT16,
-  float64: onnx.TensorProto.DataType.DOUBLE,
-  uint32: onnx.TensorProto.DataType.UINT32,
-  uint64: onnx.TensorProto.DataType.UINT64,
-  bfloat16: onnx.TensorProto.DataType.BFLOAT16,
-};
+/** A Map: the element type of a model read from a file is the file's word (`constructor` is no type). */
+const ELEM_TYPES: ReadonlyMap<string, number> = new Map([
+  ['float32', onnx.TensorProto.DataType.FLOAT],
+  ['uint8', onnx.TensorProto.DataType.UINT8],
+  ['int8', onnx.TensorProto.DataType.INT8],
+  ['uint16', onnx.TensorProto.DataType.UINT16],
+  ['int16', onnx.TensorProto.DataType.INT16],
+  ['int32', onnx.TensorProto.DataType.INT32],
+  ['int64', onnx.TensorProto.DataType.INT64],
+  ['string', onnx.TensorProto.DataType.STRING],
+  ['bool', onnx.TensorProto.DataType.BOOL],
+  ['float16', onnx.TensorProto.DataType.FLOAT16],
+  ['float64', onnx.TensorProto.DataType.DOUBLE],
+  ['uint32', onnx.TensorProto.DataType.UINT32],
+  ['uint64', onnx.TensorProto.DataType.UINT64],
+  ['bfloat16', onnx.TensorProto.DataType.BFLOAT16],
+]);
 
 function elemType(name: string): number {
-  const t = ELEM_TYPES[name];
+  const t = ELEM_TYPES.get(name);
   if (t === undefined) throw new Error(`cannot encode element type ${name}`);
   return t;
 }

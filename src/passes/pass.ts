@@ -7,6 +7,8 @@ export type ShortcutPolicy = 'A' | 'B' | 'C';
 export interface PassOptions {
   /** The compile-wide shortcut policy (`--shortcut`); a block's own `shortcut(A)` overrides it. */
   shortcut: ShortcutPolicy;
+  /** The policy was given on the command line: the shortcut pass warns (W0601) where it changes nothing. */
+  shortcutGiven?: boolean;
 }
 
 export interface PassResult {

@@ -7,7 +7,7 @@
  *  - C: a projection on every shortcut.
  * A block's `shortcut(A|B|C)` overrides the compile-wide policy.
  */
-import { error, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { error, warning, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { makeNode, renameInputs, renameOutputs } from '../ir/node.js';
 import { formatType, type IrGraph, type IrNode, type ParamTensor, type TensorType } from '../ir/types.js';
 import type { Pass, PassOptions, ShortcutPolicy } from './pass.js';
@@ -53,8 +53,20 @@ function resolveOne(n: IrNode, input: TensorType, policy: ShortcutPolicy, diags:
   return { ...acc, result: cur };
 }
 
+/** W0601: `--shortcut` given for a network none of whose shortcuts follows it (all pin a policy, or there are none). */
+function unused(g: IrGraph, policy: ShortcutPolicy): Diagnostic | undefined {
+  const shortcuts = g.nodes.filter((n) => n.op === 'shortcut');
+  if (shortcuts.some((n) => !n.attrs.policy)) return undefined;
+  const why = shortcuts.length ? `every shortcut of network ${g.name} pins its policy` : `network ${g.name} has no shortcut`;
+  return warning('W0601', `${why}: --shortcut ${policy} changes nothing`, undefined, {
+    ...(shortcuts.length ? { help: `give the policy where it is pinned (\`policy = ${policy}\` as an argument, as std's cifar_resnet takes it), or write \`shortcut(auto)\` to follow --shortcut` } : {}),
+  });
+}
+
 export function resolveShortcuts(g: IrGraph, opts: PassOptions): { graph: IrGraph; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
+  const warn = opts.shortcutGiven ? unused(g, opts.shortcut) : undefined;
+  if (warn) diagnostics.push(warn);
   if (!g.nodes.some((n) => n.op === 'shortcut')) return { graph: g, diagnostics };
   const nodes: IrNode[] = [];
   const types = new Map(g.types);

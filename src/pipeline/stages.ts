@@ -45,6 +45,8 @@ export interface PipelineOptions {
   /** The root file's text, when the caller holds it rather than the host. */
   text?: string;
   shortcut: ShortcutPolicy;
+  /** `shortcut` came from the command line (`--shortcut`), so a network it changes nothing in gets a warning. */
+  shortcutGiven?: boolean;
   /** Weights: seeded (default seed 0), or a safetensors file's bytes with PyTorch state_dict names. */
   weights?: { seed: number } | { file: string; bytes: Uint8Array };
   /** Run `fuse` (default true). */
@@ -106,7 +108,7 @@ function passStage(pass: Pass): Stage {
       const diagnostics = [...state.diagnostics];
       const networks: NetworkUnit[] = [];
       for (const n of state.networks) {
-        const r = pass.run(n.graph, { shortcut: opts.shortcut });
+        const r = pass.run(n.graph, { shortcut: opts.shortcut, ...(opts.shortcutGiven ? { shortcutGiven: true } : {}) });
         for (const d of r.diagnostics) diagnostics.push(d); // a loop: a spread of 100,000 items overflows the stack
         if (!hasErrors(r.diagnostics)) networks.push({ ...n, graph: r.graph });
       }

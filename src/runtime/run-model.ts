@@ -1,9 +1,11 @@
 /**
  * Running a model on one input, in the JS executor or in onnxruntime-node, with a warm-up and
- * a median time over repeats; and a short description of each output (shape, min, max, mean,
- * argmax per sample). Shared by `resdsl run` and the benchmark.
+ * a median time over repeats. A model that cannot run (an unsupported op, shapes that do not fit,
+ * onnxruntime refusing it) is a failure with a Diagnostic, rendered like every other. Shared by
+ * `resdsl run` and the tests; report/outputs.ts describes the outputs.
  */
 import * as ort from 'onnxruntime-node';
+import { fail, ok, type Result } from '../diagnostics/result.js';
 import { dispose, prepare, run, RunError, type Tensor, type Value } from './js/index.js';
 import type { OnnxModel } from '../onnx/model.js';
 import { encodeModel } from '../onnx/write.js';
@@ -30,13 +32,13 @@ function asFloat(v: Value): Tensor {
   return v.data instanceof Float32Array ? (v as Tensor) : { dims: v.dims, data: Float32Array.from(v.data, (x) => Number(x)) };
 }
 
-export async function runModel(model: OnnxModel, input: Tensor, opts: RunOptions): Promise<{ ok: true; value: RunOutcome } | { ok: false; message: string }> {
+export async function runModel(model: OnnxModel, input: Tensor, opts: RunOptions): Promise<Result<RunOutcome>> {
   return opts.runtime === 'js' ? runJs(model, input, opts) : runOrt(model, input, opts);
 }
 
-async function runJs(model: OnnxModel, input: Tensor, opts: RunOptions): Promise<{ ok: true; value: RunOutcome } | { ok: false; message: string }> {
+async function runJs(model: OnnxModel, input: Tensor, opts: RunOptions): Promise<Result<RunOutcome>> {
   const plan = prepare(model, { threads: opts.threads });
-  if (!plan.ok) return { ok: false, message: `error[${plan.error.code}]: ${plan.error.message}` };
+  if (!plan.ok) return plan;
   try {
     const feeds = new Map([[model.inputs[0]!.name, input]]);
     let out = run(plan.value, feeds);
@@ -47,22 +49,25 @@ async function runJs(model: OnnxModel, input: Tensor, opts: RunOptions): Promise
       times.push(performance.now() - t0);
     }
     const outputs = model.outputs.map((o) => ({ name: o.name, tensor: asFloat(out.get(o.name)!) }));
-    return { ok: true, value: { outputs, ...(times.length ? { medianMs: median(times) } : {}) } };
+    return ok({ outputs, ...(times.length ? { medianMs: median(times) } : {}) });
   } catch (e) {
     // a read .onnx file whose shapes do not fit together fails at run time: the user's error, not ours
-    if (e instanceof RunError) return { ok: false, message: `error[${e.code}]: ${e.message}` };
+    if (e instanceof RunError) return fail(e.code, e.message);
     throw e;
   } finally {
     await dispose(plan.value);
   }
 }
 
-async function runOrt(model: OnnxModel, input: Tensor, opts: RunOptions): Promise<{ ok: true; value: RunOutcome } | { ok: false; message: string }> {
+async function runOrt(model: OnnxModel, input: Tensor, opts: RunOptions): Promise<Result<RunOutcome>> {
+  // onnxruntime's telemetry writes `.ses` and `mat-debug-PID.log` into the temp folder (and
+  // would send events); off unless the user set it, read when the first session is created
+  process.env.ORT_DISABLE_TELEMETRY ??= '1';
   let session: ort.InferenceSession;
   try {
     session = await ort.InferenceSession.create(encodeModel(model).model, { intraOpNumThreads: opts.threads, interOpNumThreads: 1, logSeverityLevel: 4 });
   } catch (e) {
-    return { ok: false, message: `onnxruntime cannot load the model: ${(e as Error).message.split('\n')[0]}` };
+    return fail('E0804', `onnxruntime cannot load the model: ${(e as Error).message.split('\n')[0]}`);
   }
   try {
     // A computed key is always an own property, even `__proto__`.
@@ -80,41 +85,10 @@ async function runOrt(model: OnnxModel, input: Tensor, opts: RunOptions): Promis
       const t = out[o.name]!;
       return { name: o.name, tensor: { dims: t.dims.map(Number), data: t.data as Float32Array } };
     });
-    return { ok: true, value: { outputs, ...(times.length ? { medianMs: median(times) } : {}) } };
+    return ok({ outputs, ...(times.length ? { medianMs: median(times) } : {}) });
   } catch (e) {
-    return { ok: false, message: `onnxruntime failed: ${(e as Error).message.split('\n')[0]}` };
+    return fail('E0804', `onnxruntime failed: ${(e as Error).message.split('\n')[0]}`);
   } finally {
     await session.release();
   }
-}
-
-export interface OutputSummary {
-  name: string;
-  shape: number[];
-  min: number;
-  max: number;
-  mean: number;
-  /** Index of the largest value of each sample (first dimension), for rank-2 outputs such as logits. */
-  argmax?: number[];
-}
-
-export function describeOutput(name: string, t: Tensor): OutputSummary {
-  let min = Infinity;
-  let max = -Infinity;
-  let sum = 0;
-  for (const v of t.data) {
-    if (v < min) min = v;
-    if (v > max) max = v;
-    sum += v;
-  }
-  const s: OutputSummary = { name, shape: [...t.dims], min, max, mean: t.data.length ? sum / t.data.length : 0 };
-  if (t.dims.length === 2) {
-    const [n, c] = t.dims as [number, number];
-    s.argmax = Array.from({ length: n }, (_, i) => {
-      let best = 0;
-      for (let j = 1; j < c; j++) if (t.data[i * c + j]! > t.data[i * c + best]!) best = j;
-      return best;
-    });
-  }
-  return s;
 }

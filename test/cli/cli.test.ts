@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
 
 async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
@@ -14,6 +14,7 @@ async function cli(...argv: string[]): Promise<{ code: number; out: string; err:
 }
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'resdsl-cli-'));
+afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 const bad = path.join(tmp, 'bad.resdsl');
 fs.writeFileSync(bad, 'network t {\n  input image: f32[N, 3, 8, 8]\n  conv3(4, strid = 2)\n  expect params == 1\n}\n');
 
@@ -54,10 +55,13 @@ describe('resdsl check', () => {
     }
   });
 
-  it('a missing file is one line, exit 1', async () => {
-    const r = await cli('check', path.join(tmp, 'nope.resdsl'));
-    expect(r.code).toBe(1);
-    expect(r.err.trim()).toMatch(/^resdsl: cannot read .*nope\.resdsl: no such file or folder$/);
+  it('a missing file is E0501, as summary, compile and run say it', async () => {
+    const nope = path.join(tmp, 'nope.resdsl');
+    for (const argv of [['check', nope], ['summary', nope], ['compile', nope, '-o', path.join(tmp, 'x.onnx')], ['run', nope]]) {
+      const r = await cli(...argv);
+      expect(r.code).toBe(1);
+      expect(r.err).toMatch(new RegExp(`^error\\[E0501\\]: cannot read ${nope}: no such file\n --> ${nope}\n`));
+    }
   });
 });
 

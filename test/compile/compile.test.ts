@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { compileFile as compileNetwork } from '../../src/node/compile.js';
 import { encodeModel } from '../../src/onnx/write.js';
@@ -11,6 +11,7 @@ import { writeSafetensors } from '../../src/io/safetensors.js';
 import { maxAbsDiff, npy, ortRun, parityDir } from './helpers.js';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'resdsl-compile-'));
+afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
 async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = '';

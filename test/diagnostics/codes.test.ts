@@ -13,6 +13,7 @@ import { decodeModel } from '../../src/onnx/read.js';
 import { frontEnd, runPipeline } from '../../src/pipeline/index.js';
 import { memoryHost } from '../../src/program/host.js';
 import { prepare, run, RunError } from '../../src/runtime/js/index.js';
+import { runModel } from '../../src/runtime/run-model.js';
 import { parseSource } from '../../src/parser/parse.js';
 import { attrs, model, node } from '../runtime/js/helpers.js';
 
@@ -35,7 +36,8 @@ const smallWeights = () => {
   return runPipeline('test.resdsl', 'weights', { host: nodeHost, shortcut: 'B', text, weights: { file: 'w.safetensors', bytes } }).diagnostics;
 };
 
-const triggers: Record<keyof typeof codes, () => Diagnostic[]> = {
+const triggers: Record<keyof typeof codes, () => Diagnostic[] | Promise<Diagnostic[]>> = {
+  W0601: () => frontEnd('test.resdsl', { host: nodeHost, shortcut: 'C', shortcutGiven: true, text: net('  <conv3(3); bn> + shortcut(A)') }).diagnostics,
   N0001: () => source('network g(n) {\n  input img: f32[N, 3, 8, 8]\n  conv3(4) x n\n}\n'),
   E0001: () => source(net('  conv3(4) @')),
   E0002: () => source('block b('),
@@ -101,6 +103,8 @@ const triggers: Record<keyof typeof codes, () => Diagnostic[]> = {
   E0801: () => failure(decodeModel(new Uint8Array([0xff, 0xff, 0xff]))),
   E0802: () => failure(prepare(model({ inputs: { x: [1, 2] }, outputs: ['y'], nodes: [node('LSTM', ['x'], ['y'])] }))),
   E0803: () => failure(prepare(model({ inputs: { x: [1, 2] }, outputs: ['y'], nodes: [node('Relu', ['x'], ['y'], attrs({ alpha: 'x' }))] }))),
+  E0804: async () =>
+    failure(await runModel(model({ inputs: { x: [1, 2] }, outputs: ['y'], nodes: [node('Frobnicate', ['x'], ['y'])] }), { dims: [1, 2], data: new Float32Array(2) }, { runtime: 'ort', threads: 1, repeat: 0 })),
 };
 
 describe('every diagnostic code', () => {
@@ -109,8 +113,8 @@ describe('every diagnostic code', () => {
   });
 
   for (const [code, trigger] of Object.entries(triggers)) {
-    it(`${code}: ${codes[code as keyof typeof codes]}`, () => {
-      expect(trigger().map((d) => d.code)).toContain(code);
+    it(`${code}: ${codes[code as keyof typeof codes]}`, async () => {
+      expect((await trigger()).map((d) => d.code)).toContain(code);
     });
   }
 });

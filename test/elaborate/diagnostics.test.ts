@@ -5,7 +5,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { renderText } from '../../src/diagnostics/render.js';
 import { checkFile as frontEnd } from '../../src/node/compile.js';
 import { checkText, diagnose } from '../helpers/front.js';
@@ -66,6 +66,7 @@ describe('rendered diagnostics', () => {
 
 describe('diagnostics that span files', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'resdsl-diag-'));
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
   const write = (name: string, text: string) => fs.writeFileSync(path.join(dir, name), text);
 
   it('E0501: a use of a missing file points at the use', () => {

@@ -50,11 +50,15 @@ if (Object.keys(crashes).length > 0) describe('the inputs that crash the process
   for (const [f, reason] of Object.entries(crashes)) {
     it.fails(`${f} (known crash: ${reason})`, () => {
       const file = path.join(dir, f);
-      const out = path.join(os.tmpdir(), `resdsl-crash-${process.pid}.onnx`);
-      for (const argv of [['check', file], ['compile', file, '-o', out]]) {
-        const o = viaBinary(argv, 30_000, ['--max-old-space-size=256']);
-        fs.rmSync(out, { force: true });
-        expect(contractProblems(o, 30_000), describeOutcome(o).slice(0, 2000)).toEqual([]);
+      // a folder of its own: a crashed compile leaves its temporary file next to the output
+      const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'resdsl-crash-'));
+      try {
+        for (const argv of [['check', file], ['compile', file, '-o', path.join(tmp, 'out.onnx')]]) {
+          const o = viaBinary(argv, 30_000, ['--max-old-space-size=256']);
+          expect(contractProblems(o, 30_000), describeOutcome(o).slice(0, 2000)).toEqual([]);
+        }
+      } finally {
+        fs.rmSync(tmp, { recursive: true, force: true });
       }
     });
   }

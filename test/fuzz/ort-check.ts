@@ -36,15 +36,23 @@ export async function ortProblems(file: string, want?: readonly { name: string; 
     return [`onnx: onnxruntime cannot load the model: ${(e as Error).message.split('\n')[0]}`];
   }
   const problems: string[] = [];
+  // onnxruntime-common keeps the outputs it fetches in a plain object, where `__proto__` is the
+  // prototype: an output of that name cannot be fetched (resdsl run says so, E0804); loading is checked
+  if (model.outputs.some((o) => o.name === '__proto__')) {
+    await session.release();
+    return [];
+  }
   try {
-    const feeds: Record<string, ort.Tensor> = {};
-    for (const i of model.inputs) {
-      const dims = dimsOf(i.shape);
-      feeds[i.name] = new ort.Tensor('float32', new Float32Array(dims.reduce((a, b) => a * b, 1)), dims);
-    }
-    const out = await session.run(feeds);
+    // fromEntries: an input named __proto__ is an entry, not the prototype
+    const feeds = Object.fromEntries(
+      model.inputs.map((i) => {
+        const dims = dimsOf(i.shape);
+        return [i.name, new ort.Tensor('float32', new Float32Array(dims.reduce((a, b) => a * b, 1)), dims)];
+      }),
+    );
+    const out = new Map(Object.entries(await session.run(feeds)));
     for (const o of model.outputs) {
-      const t = out[o.name];
+      const t = out.get(o.name);
       if (!t) {
         problems.push(`onnx: output ${o.name} is missing from the run`);
         continue;
@@ -59,7 +67,7 @@ export async function ortProblems(file: string, want?: readonly { name: string; 
       if (JSON.stringify(names) !== JSON.stringify(want.map((w) => w.name)))
         problems.push(`onnx: outputs are ${names.join(', ')}, the program names ${want.map((w) => w.name).join(', ')}`);
       for (const w of want) {
-        const t = out[w.name];
+        const t = out.get(w.name);
         if (t && JSON.stringify(t.dims.map(Number)) !== JSON.stringify(typeDims(w.type)))
           problems.push(`onnx: output ${w.name} has dims [${t.dims}], the program computes ${w.type}`);
       }

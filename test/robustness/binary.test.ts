@@ -31,8 +31,8 @@ describe('the binary on hostile files', () => {
     c.model.inputs[0]!.shape = [1, 4, 8, 8]; // the conv weights want 3 channels
     const f = path.join(dir, 'channels.onnx');
     fs.writeFileSync(f, encodeModel(c.model).model);
-    expectOneLine(['run', f, '--runtime', 'ort'], /^resdsl: onnxruntime failed: /);
-    expectOneLine(['run', f, '--runtime', 'js'], /^resdsl: error\[E0704\]: /);
+    expectOneLine(['run', f, '--runtime', 'ort'], /^error\[E0804\]: onnxruntime failed: .*\n --> .*channels\.onnx/, 2);
+    expectOneLine(['run', f, '--runtime', 'js'], /^error\[E0704\]: .*\n --> .*channels\.onnx/, 2);
   });
 
   it('a safetensors header length of 2^60 and a truncated model', () => {
@@ -42,7 +42,7 @@ describe('the binary on hostile files', () => {
     expectOneLine(['run', net, '--weights', w], /^error\[E0701\]: .*\n --> .*huge\.safetensors/, 2);
     const m = path.join(dir, 'cut.onnx');
     fs.writeFileSync(m, new Uint8Array([0x08, 0x07, 0x12, 0xff, 0x01]));
-    expectOneLine(['run', m], /^resdsl: error\[E0801\]: /);
+    expectOneLine(['run', m], /^error\[E0801\]: .*\n --> .*cut\.onnx/, 2);
     expect(fs.existsSync(path.join(dir, 'm.onnx'))).toBe(false);
   });
 });

@@ -60,7 +60,7 @@ describe('use', () => {
     write('latin1.resdsl', Uint8Array.from([0x62, 0x6c, 0x6f, 0x63, 0x6b, 0x20, 0xe9, 0xff, 0x0a]));
     await expectUseError(write('latin1-user.resdsl', user('./latin1.resdsl')), 'E0006', /UTF-8/);
     const big = path.join(dir, 'big.resdsl');
-    fs.closeSync(fs.openSync(big, 'w'));
+    fs.writeFileSync(big, `${'#'.repeat(1000)}\n`); // text first: a file that begins with NUL bytes is binary
     fs.truncateSync(big, 8 * 1024 * 1024 + 1); // sparse: no 8 MiB written
     await expectUseError(write('big-user.resdsl', user('./big.resdsl')), 'E0005', /too large/);
   });

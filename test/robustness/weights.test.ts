@@ -72,7 +72,7 @@ describe('compile --weights with a hostile safetensors file', () => {
     });
   }
 
-  it('a folder, a missing file and a device are one-line errors', async () => {
+  it('a folder, a missing file and a device are E0501, as every command says it', async () => {
     const out = path.join(dir, 'none.onnx');
     for (const [w, reason] of [
       [dir, /is a folder/],
@@ -80,7 +80,7 @@ describe('compile --weights with a hostile safetensors file', () => {
       ...(fs.existsSync('/dev/zero') ? [['/dev/zero', /not a regular file/] as const] : []),
     ] as const) {
       const o = await cli(['compile', net, '--weights', w, '-o', out]);
-      expectClearError(o, /^error\[E0701\]: /);
+      expectClearError(o, /^error\[E0501\]: /);
       expect(o.err).toMatch(reason);
       expect(fs.existsSync(out)).toBe(false);
     }

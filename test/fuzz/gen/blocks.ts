@@ -82,6 +82,17 @@ export const identityBlock: Template = {
   apply: (i) => (i.rank === 4 ? i : undefined),
 };
 
+/** A block with a parameter named `param` (a prototype member's name, in the generator), used as the conv's channel multiplier and passed by keyword sometimes. */
+export function withParam(param: string): Template {
+  return {
+    def: (n) => `block ${n}(out, ${param} = 1) <conv3(out * ${param}); bn; relu>`,
+    stride: false,
+    grows: false,
+    apply: (i, a) => (i.rank === 4 ? { ...i, c: a } : undefined),
+    extra: (ch) => ch.pick(['', `, ${param} = 1`]),
+  };
+}
+
 /** A block that calls an earlier one twice, passing its stride to the first call. */
 export function wrapper(inner: { name: string; t: Template }): Template {
   return {

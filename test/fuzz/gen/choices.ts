@@ -29,6 +29,21 @@ export class Choices {
   }
 }
 
+/**
+ * Names of Object.prototype members, and `__proto__`: identifiers that trip a compiler keeping
+ * user-given names in plain objects. The generator uses them as block, network, parameter, label,
+ * input and output names (valid programs), and as unknown layers and keyword arguments (errors).
+ */
+export const prototypeNames = ['constructor', '__proto__', 'toString', 'valueOf', 'hasOwnProperty', 'prototype', 'isPrototypeOf'] as const;
+
+/** A fresh name: one of `prototypeNames` not yet in `taken` (sometimes), else `fallback`; added to `taken`. */
+export function freshName(ch: Choices, taken: Set<string>, fallback: string, percent = 15): string {
+  const wanted = ch.chance(percent) ? ch.pick(prototypeNames) : fallback;
+  const name = taken.has(wanted) ? fallback : wanted;
+  taken.add(name);
+  return name;
+}
+
 /** A tensor's shape at batch N: [N, c, h, w], or [N, c] after flatten or gap and flatten. */
 export interface Shape {
   rank: 2 | 4;

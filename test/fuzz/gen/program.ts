@@ -9,8 +9,8 @@
  * it knows that every command must succeed and what each output's type is.
  */
 import fc from 'fast-check';
-import { identityBlock, ownTemplates, stdTemplates, wrapper, type Template } from './blocks.js';
-import { Choices, typeText, type Shape } from './choices.js';
+import { identityBlock, ownTemplates, stdTemplates, withParam, wrapper, type Template } from './blocks.js';
+import { Choices, freshName, prototypeNames, typeText, type Shape } from './choices.js';
 import { channels, num, path, residual, simpleLayer, type Piece } from './layers.js';
 
 export interface GenProgram {
@@ -35,10 +35,12 @@ class NetBuilder {
     readonly ch: Choices,
     public cur: Shape,
     readonly callables: readonly Callable[],
+    /** Names in use in the program (blocks, the input, labels, outputs): a new name is none of them. */
+    readonly taken: Set<string>,
   ) {}
 
   newLabel(): string {
-    return `l${++this.labelCount}`;
+    return freshName(this.ch, this.taken, `l${++this.labelCount}`);
   }
 
   add(p: Piece, label?: string): void {
@@ -106,6 +108,12 @@ class NetBuilder {
 
   step(): void {
     const ch = this.ch;
+    if (ch.chance(3)) {
+      // a mistake named after a prototype member: an unknown layer or keyword argument
+      const name = ch.pick(prototypeNames);
+      this.add({ text: ch.pick([name, `${name}(4)`, `conv3(4, ${name} = 1)`, `relu(${name} = 2)`]), out: this.cur, sure: false });
+      return;
+    }
     if (this.cur.rank === 2) {
       this.add(simpleLayer(ch, this.cur));
       return;
@@ -134,11 +142,12 @@ class NetBuilder {
     const labelled = [...this.labels];
     if (labelled.length && this.ch.chance(40)) {
       const [l, s] = this.ch.pick(labelled);
-      this.lines.push(`output o1 = ${l}`);
-      outputs.push({ name: 'o1', type: typeText(s) });
+      const name = freshName(this.ch, this.taken, 'o1', 30);
+      this.lines.push(`output ${name} = ${l}`);
+      outputs.push({ name, type: typeText(s) });
     }
     if (outputs.length === 0 || this.ch.chance(50)) {
-      const name = outputs.length === 0 && this.ch.chance(40) ? 'output' : 'logits';
+      const name = outputs.length === 0 && this.ch.chance(40) ? 'output' : freshName(this.ch, this.taken, 'logits', 20);
       if (name !== 'output') this.lines.push(`output ${name}`);
       outputs.push({ name, type: typeText(this.cur) });
     }
@@ -159,15 +168,15 @@ function inputShape(ch: Choices): Shape {
   return { rank: 4, c, h, w: ch.chance(20) ? ch.pick([8, 3, 9, 16]) : h };
 }
 
-function blocks(ch: Choices, useStd: boolean): { defs: string[]; callables: Callable[] } {
+function blocks(ch: Choices, useStd: boolean, taken: Set<string>): { defs: string[]; callables: Callable[] } {
   const defs: string[] = [];
   const callables: Callable[] = [];
   const n = ch.int(0, 3);
   for (let i = 0; i < n; i++) {
     const inner = callables.filter((c) => c.t.stride && c.t.def);
-    const options = inner.length ? [...ownTemplates, wrapper(ch.pick(inner))] : ownTemplates;
+    const options = [...ownTemplates, withParam(ch.pick(prototypeNames)), ...(inner.length ? [wrapper(ch.pick(inner))] : [])];
     const t = ch.pick(options);
-    const name = `blk${i}`;
+    const name = freshName(ch, taken, `blk${i}`);
     defs.push(t.def!(name));
     callables.push({ name, t });
   }
@@ -176,39 +185,42 @@ function blocks(ch: Choices, useStd: boolean): { defs: string[]; callables: Call
 }
 
 /** A network with a body of random steps. */
-function plainNetwork(ch: Choices, callables: Callable[]): { text: string; sure: boolean; outputs: GenProgram['outputs'] } {
+function plainNetwork(ch: Choices, callables: Callable[], taken: Set<string>): { text: string; sure: boolean; outputs: GenProgram['outputs'] } {
   const input = inputShape(ch);
-  const b = new NetBuilder(ch, input, callables);
+  const inputName = freshName(ch, taken, ch.pick(['img', 'image', 'features', 'x0']));
+  const netName = freshName(ch, taken, 'net', 10);
+  const b = new NetBuilder(ch, input, callables, taken);
   const steps = ch.int(0, 7);
   for (let i = 0; i < steps; i++) b.step();
   if (ch.chance(50)) b.head();
   const outputs = b.finish();
-  const inputName = ch.pick(['img', 'image', 'features', 'x0']);
   const sepr = ch.chance(15) ? '; ' : '\n  ';
-  const text = `network net {\n  input ${inputName}: ${typeText(input)}\n  ${b.lines.join(sepr)}\n}`;
+  const text = `network ${netName} {\n  input ${inputName}: ${typeText(input)}\n  ${b.lines.join(sepr)}\n}`;
   return { text, sure: b.sure, outputs };
 }
 
 /** A generic network taking a block as a value, and a network defined from it (the one compiled). */
-function genericNetwork(ch: Choices, callables: Callable[]): { text: string; sure: boolean; outputs: GenProgram['outputs'] } {
+function genericNetwork(ch: Choices, callables: Callable[], taken: Set<string>): { text: string; sure: boolean; outputs: GenProgram['outputs'] } {
   const strided = callables.filter((c) => c.t.stride);
   const blk = ch.pick(strided);
   const input = inputShape(ch);
-  const b = new NetBuilder(ch, input, callables);
+  const [gen, net, width] = [freshName(ch, taken, 'gen', 10), freshName(ch, taken, 'net', 10), freshName(ch, taken, 'c', 25)];
+  taken.add('img');
+  const b = new NetBuilder(ch, input, callables, taken);
   if (ch.chance(50)) b.step();
   const c = Math.max(channels(ch), blk.t.grows ? b.cur.c : 1);
   const n = ch.pick([2, 1, 0]);
   const extra = blk.t.extra?.(ch, b.cur, c).replace(/^, /, '') ?? '';
-  b.lines.push(`stage: blk(c) x n with first(stride = 2)`);
+  b.lines.push(`stage: blk(${width}) x n with first(stride = 2)`);
   let out: Shape | undefined = b.cur;
   for (let i = 0; i < n && out; i++) out = blk.t.apply(out, c, i === 0 ? 2 : 1);
   if (!out) b.sure = false;
   b.cur = out ?? b.cur;
   if (ch.chance(50)) b.head();
   const value = extra ? `${blk.name}(${extra})` : blk.name;
-  const args = ch.chance(50) ? `${value}, ${n}, ${c}` : `${value}, c = ${c}, n = ${n}`;
+  const args = ch.chance(50) ? `${value}, ${n}, ${c}` : `${value}, ${width} = ${c}, n = ${n}`;
   const expectLine = ch.chance(60) ? `\n  expect output == ${typeText(b.cur)}` : '';
-  const text = `network gen(blk, n, c = 8) {\n  input img: ${typeText(input)}\n  ${b.lines.join('\n  ')}\n}\n\nnetwork net = gen(${args}) {${expectLine}\n}`;
+  const text = `network ${gen}(blk, n, ${width} = 8) {\n  input img: ${typeText(input)}\n  ${b.lines.join('\n  ')}\n}\n\nnetwork ${net} = ${gen}(${args}) {${expectLine}\n}`;
   return { text, sure: b.sure, outputs: [{ name: 'output', type: typeText(b.cur) }] };
 }
 
@@ -223,14 +235,16 @@ function cifarNetwork(ch: Choices): { text: string; sure: boolean; outputs: GenP
 
 export function buildProgram(ch: Choices): GenProgram {
   const useStd = ch.chance(35);
-  const { defs, callables } = blocks(ch, useStd);
+  // std/resnet's names are taken when it is used
+  const taken = new Set<string>(useStd ? ['basic', 'bottleneck', 'preact', 'resnet', 'cifar_resnet'] : []);
+  const { defs, callables } = blocks(ch, useStd, taken);
   const mode = ch.int(0, 9);
   const net =
     mode >= 7 && callables.some((c) => c.t.stride)
-      ? genericNetwork(ch, callables)
+      ? genericNetwork(ch, callables, taken)
       : mode === 6 && useStd
         ? cifarNetwork(ch)
-        : plainNetwork(ch, callables);
+        : plainNetwork(ch, callables, taken);
   const parts = [...(useStd ? ['use std/resnet'] : []), ...(ch.chance(20) ? ['# a generated program'] : []), ...defs, net.text];
   let text = `${parts.join('\n\n')}\n`;
   if (ch.chance(5)) text = text.replace(/\n/g, '\r\n');

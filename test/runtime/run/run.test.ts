@@ -12,7 +12,10 @@ import { runModel } from '../../../src/runtime/run-model.js';
 import { maxAbsDiff, npy, parityDir } from '../../compile/helpers.js';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'resdsl-run-'));
-afterAll(() => dispose());
+afterAll(async () => {
+  await dispose();
+  fs.rmSync(tmp, { recursive: true, force: true });
+});
 
 async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = '';
@@ -78,20 +81,19 @@ describe('running files', () => {
     }
   });
 
-  it('an input of the wrong shape is a one-line error naming both shapes', async () => {
+  it('an input of the wrong shape is an error about the file naming both shapes', async () => {
     const bad = path.join(tmp, 'bad.npy');
     fs.writeFileSync(bad, writeNpy({ dims: [1, 3, 16, 16], data: new Float32Array(768) }));
     const r = await cli('run', 'examples/cifar_resnet20.resdsl', '--input', bad);
     expect(r.code).toBe(1);
-    expect(r.err.trim()).toBe(`resdsl: error[E0704]: ${bad} holds [1, 3, 16, 16], but input image is [N, 3, 32, 32]`);
+    expect(r.err.trim()).toBe(`error[E0704]: the array holds [1, 3, 16, 16], but input image is [N, 3, 32, 32]\n --> ${bad}`);
   });
 
-  it('a truncated or foreign file given as a model is a one-line error', async () => {
+  it('a truncated or foreign file given as a model is an error about the file', async () => {
     const junk = path.join(tmp, 'junk.onnx');
     fs.writeFileSync(junk, 'this is not a model');
     const r = await cli('run', junk);
     expect(r.code).toBe(1);
-    expect(r.err.trim().split('\n')).toHaveLength(1);
-    expect(r.err).toMatch(/^resdsl: error\[E0801\]/);
+    expect(r.err.trim().split('\n')).toEqual([expect.stringMatching(/^error\[E0801\]: /), ` --> ${junk}`]);
   });
 });
