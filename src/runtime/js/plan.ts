@@ -9,7 +9,7 @@ import { fail, ok, type Result } from '../../onnx/read.js';
 import { Arena, maxBytes } from './arena.js';
 import { Attrs, nodeLabel } from './attrs.js';
 import { fuse, type PlanNode } from './fuse.js';
-import { GemmEngine, type EngineOptions } from './gemm/engine.js';
+import { Engine, type EngineOptions } from './engine/engine.js';
 import type { ConvFusion, Env, PrepareContext, Step } from './kernel.js';
 import { kernels } from './kernels/index.js';
 import { isSupportedOp } from './ops.js';
@@ -35,7 +35,7 @@ export interface Plan {
   readonly steps: readonly PlanStep[];
   readonly slotCount: number;
   readonly arena: Arena;
-  readonly gemm: GemmEngine;
+  readonly engine: Engine;
   readonly options: EngineOptions;
 }
 
@@ -78,7 +78,7 @@ class Builder {
   constructor(
     readonly constants: Map<string, OnnxTensor>,
     readonly arena: Arena,
-    readonly engine: GemmEngine,
+    readonly engine: Engine,
     readonly opset: number,
   ) {}
 
@@ -107,7 +107,14 @@ class Builder {
     if (c === undefined) return fail('E0801', `${label} reads value '${name}', which nothing before it defines`);
     const slot = this.count++;
     this.slots.set(name, slot);
-    this.constantSlots.push({ slot, tensor: valueOf(c) });
+    // Float constants live in the arena like every float value, for the WebAssembly kernels.
+    let value = valueOf(c);
+    if (isFloat(value)) {
+      const data = this.arena.alloc(value.data.length);
+      data.set(value.data);
+      value = { dims: value.dims, data };
+    }
+    this.constantSlots.push({ slot, tensor: value });
     return ok(slot);
   }
 
@@ -182,9 +189,9 @@ function tensorOf(name: string, t: Value): OnnxTensor {
 }
 
 /** What a step folded at prepare time runs with: arena memory, no buffer reuse. */
-function foldEnv(arena: Arena, engine: GemmEngine): Env {
+function foldEnv(arena: Arena, engine: Engine): Env {
   return {
-    arena, gemm: engine, vector: engine.vector,
+    arena, engine, vector: engine.vector,
     output: (dims) => ({ dims, data: arena.alloc(numel(dims)) }),
     scratch: (size) => arena.alloc(size),
     free: (a) => arena.release(a),
@@ -211,14 +218,14 @@ export function prepare(model: OnnxModel, options: PrepareOptions = {}): Result<
   }
   const engineOptions = resolveOptions(options);
   const arena = new Arena(weightBytes + (16 << 20));
-  const engine = new GemmEngine(arena, engineOptions);
+  const engine = new Engine(arena, engineOptions);
   const plan = build(model, arena, engine);
   // A plan that failed stops its worker thread (without waiting: prepare is synchronous).
   if (!plan.ok) void engine.dispose();
   return plan;
 }
 
-function build(model: OnnxModel, arena: Arena, engine: GemmEngine): Result<Plan> {
+function build(model: OnnxModel, arena: Arena, engine: Engine): Result<Plan> {
   const constants = new Map(model.initializers.map((t) => [t.name, t]));
   const b = new Builder(constants, arena, engine, model.opsetVersion);
   const graphInputs: Plan['inputs'][number][] = [];
@@ -251,6 +258,6 @@ function build(model: OnnxModel, arena: Arena, engine: GemmEngine): Result<Plan>
   planReleases(b.steps, new Set([...outputs.map((o) => o.slot), ...b.constantSlots.map((c) => c.slot)]));
   return ok({
     inputs: graphInputs, outputs, constants: b.constantSlots, steps: b.steps, slotCount: b.count,
-    arena, gemm: engine, options: engine.options,
+    arena, engine, options: engine.options,
   });
 }

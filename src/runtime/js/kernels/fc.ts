@@ -55,7 +55,7 @@ export function runFc(fc: PackedFc, x: Tensor, transA: boolean, env: Env, label:
   const job = matrixJob({ m: fc.features, n: batch, k, a: fc.a, c: env.arena.offsetOf(out)!, ldc: batch, bOff: xOff, bLd: transA ? batch : k });
   if (!transA) job.bKind = 2;
   job.bias = fc.bias;
-  env.gemm.run(job);
+  env.engine.gemm(job);
   if (!direct) {
     for (let o = 0; o < fc.features; o++) for (let j = 0; j < batch; j++) y.data[j * fc.features + o] = out[o * batch + j]!;
     env.free(out);

@@ -1,16 +1,22 @@
 /**
- * The WebAssembly SIMD kernels bound to an arena's memory, behind the GemmKernels interface of
- * the JS ones (float offsets in, byte offsets to WebAssembly, 0 for an absent pointer).
+ * The WebAssembly SIMD kernels bound to an arena's memory, behind the GemmKernels and
+ * VectorKernels interfaces of the JS ones (float offsets in, byte offsets to WebAssembly, 0 for an
+ * absent pointer).
  */
 import v8 from 'node:v8';
 import type { GemmKernels } from '../gemm/macro-js.js';
-import { MR, NR } from '../gemm/pack.js';
-import { gemmModuleBytes } from './gemm-module.js';
+import type { VectorKernels } from '../vector/kernels.js';
+import { activationNames, binaryOps } from './vector-module.js';
+import { depthwiseShapes } from './depthwise-module.js';
+import { depthwiseJs } from '../depthwise/js.js';
+import { planeOffsets, type DepthwiseTask } from '../depthwise/task.js';
+import { fromBits } from '../gemm/job.js';
+import { kernelModuleBytes } from './module.js';
 
 let compiled: WebAssembly.Module | undefined;
 
 function moduleBytes(fma: boolean): Uint8Array<ArrayBuffer> {
-  return gemmModuleBytes({ mr: MR, nv: NR / 4, fma });
+  return kernelModuleBytes(fma);
 }
 
 function validates(fma: boolean): boolean {
@@ -42,9 +48,54 @@ export function wasmFma(): boolean {
 
 type Fn = (...args: number[]) => void;
 
-export function wasmKernels(memory: WebAssembly.Memory): GemmKernels {
+function instance(memory: WebAssembly.Memory): WebAssembly.Exports {
   compiled ??= new WebAssembly.Module(moduleBytes(wasmFma()));
-  const exports = new WebAssembly.Instance(compiled, { env: { memory } }).exports;
+  return new WebAssembly.Instance(compiled, { env: { memory } }).exports;
+}
+
+/** Both kernel sets, from one instance bound to `memory`. */
+export function wasmKernelSets(memory: WebAssembly.Memory): { gemm: GemmKernels; vector: VectorKernels } {
+  const exports = instance(memory);
+  return { gemm: gemmKernels(exports), vector: vectorKernels(exports) };
+}
+
+function vectorKernels(exports: WebAssembly.Exports): VectorKernels {
+  const acts: Fn[] = [];
+  for (const [name, op] of activationNames) acts[op] = exports[`act_${name}`] as Fn;
+  const fns = (kind: string) => Object.fromEntries(binaryOps.map((op) => [op, exports[`${kind}_${op}`] as Fn])) as Record<(typeof binaryOps)[number], Fn>;
+  const [binary, rows, cols] = [fns('binary'), fns('rows'), fns('cols')];
+  const mean = exports['mean'] as Fn;
+  const pad = exports['dw_pad'] as Fn;
+  const convs = new Map(depthwiseShapes.map(([k, s]) => [`${k}/${s}`, exports[`dw_k${k}_s${s}`] as Fn]));
+  /** Output planes [p0, p1): the SIMD kernel of the task's shape, or the JS one. */
+  const depthwise = (f: Float32Array, t: DepthwiseTask, p0: number, p1: number, thread: number) => {
+    const conv = t.kh === t.kw && t.sh === t.sw && t.dh === 1 && t.dw === 1 ? convs.get(`${t.kh}/${t.sh}`) : undefined;
+    if (conv === undefined) return depthwiseJs(f, t, p0, p1, thread);
+    const scratch = thread === 0 ? t.scr0 : t.scr1;
+    f.fill(0, scratch, scratch + t.hp * t.wp);
+    const act = acts[t.act];
+    const [a, b] = [fromBits(t.actA), fromBits(t.actB)];
+    for (let p = p0; p < p1; p++) {
+      const at = planeOffsets(t, p);
+      pad(at.src * 4, t.h, t.wd, scratch * 4, t.wp, t.pt, t.pl);
+      conv(scratch * 4, t.wp, at.dst * 4, t.oh, t.ow, at.w * 4, t.bias < 0 ? 0 : f[t.bias + at.channel]!);
+      if (act) act(at.dst * 4, at.dst * 4, t.oh * t.ow, a, b);
+    }
+  };
+  return {
+    depthwise,
+    act(_f, op, a, b, src, dst, n) {
+      if (n > 0 && op !== 0) acts[op]!(src * 4, dst * 4, n, a, b);
+      else if (n > 0 && src !== dst) _f.copyWithin(dst, src, src + n);
+    },
+    binary: (_f, op, x, y, dst, n) => binary[op](x * 4, y * 4, dst * 4, n),
+    rows: (_f, op, x, s, dst, r, len) => rows[op](x * 4, s * 4, dst * 4, r, len),
+    cols: (_f, op, x, s, dst, r, len) => cols[op](x * 4, s * 4, dst * 4, r, len),
+    mean: (_f, x, dst, planes, size) => mean(x * 4, dst * 4, planes, size),
+  };
+}
+
+function gemmKernels(exports: WebAssembly.Exports): GemmKernels {
   const macro = exports['macro'] as Fn;
   const pack = exports['pack'] as Fn;
   const im2col = exports['im2col'] as Fn;
