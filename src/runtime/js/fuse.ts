@@ -18,6 +18,8 @@ export interface PlanNode {
   /** Position in the model, for labels of unnamed nodes. */
   index: number;
   fusion?: ConvFusion;
+  /** A node of a channels-last region now run in NCHW (rewrite/channels-last.ts). */
+  channelsFirst?: boolean;
 }
 
 /** Index of the extra Conv input carrying a fused Add's other operand. */
@@ -44,19 +46,24 @@ function tryBatchNorm(g: Graph, conv: OnnxNode, bn: OnnxNode, ctx: PrepareContex
   return bnScaleShift(scale!, b!, mean!, variance!, ctx.attrs.float('epsilon', 1e-5));
 }
 
-/** A Mul of the conv's output by a constant of one value per output channel ([C, 1, 1] for 2-d). */
-function tryChannelScale(g: Graph, conv: OnnxNode, mul: OnnxNode, value: string, bn: ConvFusion['bn']): ConvFusion['bn'] {
+/**
+ * A Mul or Add of the conv's output and a constant of one value per output channel ([C, 1, 1] for
+ * a 2-d conv; ConvNeXt's layer scale, a bias added after a MatMul made a conv), composed with the
+ * per-channel affine map folded so far.
+ */
+function tryChannelAffine(g: Graph, conv: OnnxNode, n: OnnxNode, value: string, affine: ConvFusion['bn']): ConvFusion['bn'] {
   const w = constantWeights(g, conv);
-  if (!w || !plain(mul, 'Mul') || mul.inputs.length !== 2) return undefined;
-  const name = mul.inputs[0] === value ? mul.inputs[1] : mul.inputs[0];
+  if (!w || !(plain(n, 'Mul') || plain(n, 'Add')) || n.inputs.length !== 2) return undefined;
+  const name = n.inputs[0] === value ? n.inputs[1] : n.inputs[0];
   const t = g.constants.get(name ?? '');
-  const dims = t?.dims.slice(t.dims.findIndex((d) => d !== 1));
-  if (!t || t.dataType !== 'float32' || name === value || dims === undefined || dims.length !== w.length - 1 || dims[0] !== w[0] || dims.slice(1).some((d) => d !== 1)) return undefined;
-  if (t.dims.length > w.length) return undefined;
-  const s = t.data as Float32Array;
-  const scale = Float32Array.from(s, (v, i) => v * (bn ? bn.scale[i]! : 1));
-  const shift = Float32Array.from(s, (v, i) => v * (bn ? bn.shift[i]! : 0));
-  return { scale, shift };
+  if (!t || t.dataType !== 'float32' || name === value || t.dims.length > w.length) return undefined;
+  const dims = t.dims.slice(t.dims.findIndex((d) => d !== 1));
+  if (dims.length !== w.length - 1 || dims[0] !== w[0] || dims.slice(1).some((d) => d !== 1)) return undefined;
+  const c = t.data as Float32Array;
+  const scale = affine?.scale ?? new Float32Array(c.length).fill(1);
+  const shift = affine?.shift ?? new Float32Array(c.length);
+  if (n.opType === 'Mul') return { scale: scale.map((s, i) => s * c[i]!), shift: shift.map((s, i) => s * c[i]!) };
+  return { scale, shift: shift.map((s, i) => s + c[i]!) };
 }
 
 /** The other operand of an Add reading `value`, when it is available before node `before`. */
@@ -83,14 +90,12 @@ function fuseConv(g: Graph, i: number, removed: Set<number>, contextFor: (listIn
       next = soleReader(g, out, removed);
     }
   }
-  if (next !== undefined) {
-    const scaled = tryChannelScale(g, conv, g.nodes[next]!, out, fusion.bn);
-    if (scaled) {
-      fusion.bn = scaled;
-      removed.add(next);
-      out = g.nodes[next]!.outputs[0]!;
-      next = soleReader(g, out, removed);
-    }
+  for (let affine = next === undefined ? undefined : tryChannelAffine(g, conv, g.nodes[next]!, out, fusion.bn); affine && next !== undefined;) {
+    fusion.bn = affine;
+    removed.add(next);
+    out = g.nodes[next]!.outputs[0]!;
+    next = soleReader(g, out, removed);
+    affine = next === undefined ? undefined : tryChannelAffine(g, conv, g.nodes[next]!, out, fusion.bn);
   }
   if (next !== undefined && plain(g.nodes[next]!, 'Add') && g.opset >= 7) {
     const other = residualOf(g, g.nodes[next]!, out, i);

@@ -38,6 +38,11 @@ export interface PrepareContext {
   arena: Arena;
   /** Set on Conv nodes that absorbed the nodes after them. */
   fusion?: ConvFusion;
+  /**
+   * Set on a node of a channels-last region that now runs in NCHW (rewrite/channels-last.ts): its
+   * "last axis" is the channel axis.
+   */
+  channelsFirst?: boolean;
 }
 
 /** Services of the executor to a running step. */

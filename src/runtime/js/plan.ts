@@ -9,6 +9,9 @@ import { fail, ok, type Result } from '../../onnx/read.js';
 import { Arena, maxBytes } from './arena.js';
 import { Attrs, nodeLabel } from './attrs.js';
 import { fuse, type PlanNode } from './fuse.js';
+import { channelsFirst } from './rewrite/channels-last.js';
+import { dropIdentities } from './rewrite/identities.js';
+import { Names } from './rewrite/names.js';
 import { Engine, type EngineOptions } from './engine/engine.js';
 import type { ConvFusion, Env, PrepareContext, Step } from './kernel.js';
 import { kernels } from './kernels/index.js';
@@ -82,13 +85,14 @@ class Builder {
     readonly opset: number,
   ) {}
 
-  context(node: OnnxNode, index: number, fusion?: ConvFusion): PrepareContext {
+  context(node: OnnxNode, index: number, fusion?: ConvFusion, channelsFirst?: boolean): PrepareContext {
     const label = nodeLabel(node, index);
     const ctx: PrepareContext = {
       node, label, attrs: new Attrs(node, label), opset: this.opset, arena: this.arena,
       constant: (i) => this.constants.get(node.inputs[i] ?? ''),
     };
     if (fusion) ctx.fusion = fusion;
+    if (channelsFirst) ctx.channelsFirst = true;
     return ctx;
   }
 
@@ -141,7 +145,7 @@ class Builder {
   }
 
   add(p: PlanNode): Result<void> {
-    const ctx = this.context(p.node, p.index, p.fusion);
+    const ctx = this.context(p.node, p.index, p.fusion, p.channelsFirst);
     const prepared = kernels[p.node.opType as keyof typeof kernels](ctx);
     if (!prepared.ok) return prepared;
     if (prepared.value.kind === 'folded') {
@@ -245,7 +249,9 @@ function build(model: OnnxModel, arena: Arena, engine: Engine): Result<Plan> {
     const r = b.add({ node, index });
     if (!r.ok) return r;
   }
-  for (const p of fuse(model, rest, constants, (i) => b.context(model.nodes[i]!, i))) {
+  const outputNames = new Set(model.outputs.map((o) => o.name));
+  const rewritten = channelsFirst(dropIdentities(rest, outputNames), constants, outputNames, new Names(model));
+  for (const p of fuse(model, rewritten, constants, (i) => b.context(model.nodes[i]!, i))) {
     const r = b.add(p);
     if (!r.ok) return r;
   }

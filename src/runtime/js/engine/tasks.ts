@@ -142,6 +142,18 @@ export const tasks: readonly TaskType[] = [
       t.vector.depthwise(t.view(), task, p0, p1, t.thread);
     },
   },
+  {
+    // 7: a layer norm over the channels of n NCHW images, in chunks of positions (of every image).
+    fields: ['x', 'dst', 'n', 'c', 'hw', 'gamma', 'beta', 'eps'],
+    chunks: (a) => chunkCount(a['hw']!, a['n']! * a['c']! * 3),
+    run(a, i, t) {
+      const [p0, p1] = chunkRange(a['hw']!, chunkCount(a['hw']!, a['n']! * a['c']! * 3), i, 4);
+      const image = a['c']! * a['hw']!;
+      for (let img = 0; img < a['n']!; img++) {
+        t.vector.chanNorm(t.view(), a['x']! + img * image, a['dst']! + img * image, a['c']!, a['hw']!, a['gamma']!, a['beta']!, fromBits(a['eps']!), p0, p1);
+      }
+    },
+  },
 ];
 
-export const Task = { gemm: 0, act: 1, binary: 2, rows: 3, cols: 4, mean: 5, depthwise: 6 } as const;
+export const Task = { gemm: 0, act: 1, binary: 2, rows: 3, cols: 4, mean: 5, depthwise: 6, chanNorm: 7 } as const;

@@ -31,6 +31,17 @@ export const jsVectorKernels: VectorKernels = {
     for (let r = 0; r < rows; r++) for (let i = 0; i < len; i++) f[dst + r * len + i] = fn(f[x + r * len + i]!, f[s + i]!);
   },
   depthwise: depthwiseJs,
+  chanNorm(f, x, dst, c, hw, gamma, beta, eps, p0, p1) {
+    for (let j = p0; j < p1; j++) {
+      let sum = 0;
+      for (let ci = 0; ci < c; ci++) sum += f[x + ci * hw + j]!;
+      const mean = sum / c;
+      let sq = 0;
+      for (let ci = 0; ci < c; ci++) sq += (f[x + ci * hw + j]! - mean) ** 2;
+      const inv = 1 / Math.sqrt(sq / c + eps);
+      for (let ci = 0; ci < c; ci++) f[dst + ci * hw + j] = (f[x + ci * hw + j]! - mean) * inv * f[gamma + ci]! + f[beta + ci]!;
+    }
+  },
   mean(f, x, dst, planes, size) {
     for (let p = 0; p < planes; p++) {
       let sum = 0;

@@ -20,6 +20,11 @@ export interface VectorKernels {
   cols(f: Float32Array, op: VectorBinaryOp, x: number, s: number, dst: number, rows: number, len: number): void;
   /** dst[p] = mean of x[p*size ..< (p+1)*size]. */
   mean(f: Float32Array, x: number, dst: number, planes: number, size: number): void;
+  /**
+   * Layer norm over the c channels of an NCHW image x (planes of hw floats) at positions [p0, p1),
+   * into dst (not x).
+   */
+  chanNorm(f: Float32Array, x: number, dst: number, c: number, hw: number, gamma: number, beta: number, eps: number, p0: number, p1: number): void;
   /** Output planes [p0, p1) of a depthwise convolution, with thread `thread`'s scratch block. */
   depthwise(f: Float32Array, t: DepthwiseTask, p0: number, p1: number, thread: number): void;
 }

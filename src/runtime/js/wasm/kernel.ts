@@ -9,6 +9,7 @@ import type { VectorKernels } from '../vector/kernels.js';
 import { activationNames, binaryOps } from './vector-module.js';
 import { depthwiseShapes } from './depthwise-module.js';
 import { depthwiseJs } from '../depthwise/js.js';
+import { jsVectorKernels } from '../vector/js.js';
 import { planeOffsets, type DepthwiseTask } from '../depthwise/task.js';
 import { fromBits } from '../gemm/job.js';
 import { kernelModuleBytes } from './module.js';
@@ -66,6 +67,7 @@ function vectorKernels(exports: WebAssembly.Exports): VectorKernels {
   const [binary, rows, cols] = [fns('binary'), fns('rows'), fns('cols')];
   const mean = exports['mean'] as Fn;
   const pad = exports['dw_pad'] as Fn;
+  const chanNorm = exports['chan_norm'] as Fn;
   const convs = new Map(depthwiseShapes.map(([k, s]) => [`${k}/${s}`, exports[`dw_k${k}_s${s}`] as Fn]));
   /** Output planes [p0, p1): the SIMD kernel of the task's shape, or the JS one. */
   const depthwise = (f: Float32Array, t: DepthwiseTask, p0: number, p1: number, thread: number) => {
@@ -84,6 +86,10 @@ function vectorKernels(exports: WebAssembly.Exports): VectorKernels {
   };
   return {
     depthwise,
+    chanNorm(f, x, dst, c, hw, gamma, beta, eps, p0, p1) {
+      if (p1 - p0 < 4) jsVectorKernels.chanNorm(f, x, dst, c, hw, gamma, beta, eps, p0, p1);
+      else chanNorm(x * 4, dst * 4, c, hw, gamma * 4, beta * 4, eps, p0, p1);
+    },
     act(_f, op, a, b, src, dst, n) {
       if (n > 0 && op !== 0) acts[op]!(src * 4, dst * 4, n, a, b);
       else if (n > 0 && src !== dst) _f.copyWithin(dst, src, src + n);
