@@ -24,11 +24,11 @@ describe.each(engines)('vector kernels (%s, %i thread(s))', (kernel, threads) =>
   for (const n of [1, 3, 4, 7, 33, 70_001]) {
     it(`activations on ${n} values`, () => {
       const x = randTensor(rng(n), [n], 6);
+      const nodes = acts.map(([op, , a]) => node(op, ['x'], [op], Object.fromEntries(Object.entries(a).map(([k, v]) => [k, { type: 'float' as const, value: v }]))));
+      const got = runModel(model({ inputs: { x: [n] }, outputs: acts.map(([op]) => op), nodes }), { x }, { kernel, threads });
       for (const [op, code, a] of acts) {
         const f = scalarOf({ op: code, a: a['alpha'] ?? 0, b: a['beta'] ?? 0 });
-        const nodes = [node(op, ['x'], ['y'], Object.fromEntries(Object.entries(a).map(([k, v]) => [k, { type: 'float', value: v }])))];
-        const got = runModel(model({ inputs: { x: [n] }, outputs: ['y'], nodes }), { x }, { kernel, threads })['y']!;
-        expectClose(got, { dims: [n], data: x.data.map(f) }, 1e-5, 1e-6);
+        expectClose(got[op]!, { dims: [n], data: x.data.map(f) }, 1e-5, 1e-6);
       }
     });
   }
@@ -55,13 +55,12 @@ describe.each(engines)('vector kernels (%s, %i thread(s))', (kernel, threads) =>
         return bi.reduce((acc, v, k) => acc * db[k]! + v, 0);
       };
       const ops: [string, (x: number, y: number) => number][] = [['Add', (x, y) => x + y], ['Sub', (x, y) => x - y], ['Mul', (x, y) => x * y], ['Div', (x, y) => x / y]];
-      for (const [op, f] of ops) {
-        for (const swap of [false, true]) {
-          const m = model({ inputs: { a: da, b: db }, outputs: ['y'], nodes: [node(op, swap ? ['b', 'a'] : ['a', 'b'], ['y'])] });
-          const got = runModel(m, { a, b }, { kernel, threads })['y']!;
-          const want = a.data.map((v, i) => (swap ? f(b.data[bAt(i)]!, v) : f(v, b.data[bAt(i)]!)));
-          expectClose(got, { dims: da, data: want }, 1e-6, 1e-6);
-        }
+      const variants = ops.flatMap(([op, f]) => [false, true].map((swap) => ({ op, f, swap, out: `${op}${swap ? '_swapped' : ''}` })));
+      const nodes = variants.map((v) => node(v.op, v.swap ? ['b', 'a'] : ['a', 'b'], [v.out]));
+      const got = runModel(model({ inputs: { a: da, b: db }, outputs: variants.map((v) => v.out), nodes }), { a, b }, { kernel, threads });
+      for (const { f, swap, out } of variants) {
+        const want = a.data.map((v, i) => (swap ? f(b.data[bAt(i)]!, v) : f(v, b.data[bAt(i)]!)));
+        expectClose(got[out]!, { dims: da, data: want }, 1e-6, 1e-6);
       }
     });
   }

@@ -33,6 +33,8 @@ export interface WorkerSetup {
   memory: WebAssembly.Memory;
   control: SharedArrayBuffer;
   kernel: 'js' | 'wasm';
+  /** The compiled WebAssembly kernels, when kernel is 'wasm'. */
+  module?: WebAssembly.Module;
   /** Float offset of the worker's workspace (GEMM packing) in the arena. */
   workspace: number;
 }

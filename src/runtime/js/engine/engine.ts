@@ -15,6 +15,7 @@ import { workspaceFloats } from '../gemm/sgemm.js';
 import { claimChunks, controlInts, FAILED, FINISHED, maxArgs, postTask, QUIT, READY, SEQ, waitWhile, type WorkerSetup } from './control.js';
 import { Task, tasks, type Args, type ThreadContext } from './tasks.js';
 import { threadContext } from './thread.js';
+import { compiledModule } from '../wasm/kernel.js';
 import { EngineVector, type VectorOps } from './vector-ops.js';
 
 export interface EngineOptions {
@@ -84,6 +85,7 @@ export class Engine {
       memory: this.arena.memory,
       control,
       kernel: this.options.kernel,
+      ...(this.options.kernel === 'wasm' ? { module: compiledModule() } : {}),
       workspace: this.arena.offsetOf(this.arena.alloc(workspaceFloats))!,
     };
     this.worker = new Worker(bootstrap(), { eval: true, workerData: setup });

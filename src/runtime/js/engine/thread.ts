@@ -4,9 +4,9 @@ import { jsVectorKernels } from '../vector/js.js';
 import { wasmKernelSets } from '../wasm/kernel.js';
 import type { ThreadContext } from './tasks.js';
 
-export function threadContext(memory: WebAssembly.Memory, kernel: 'js' | 'wasm', workspace: number, thread: number): ThreadContext {
+export function threadContext(memory: WebAssembly.Memory, kernel: 'js' | 'wasm', workspace: number, thread: number, module?: WebAssembly.Module): ThreadContext {
   let view = new Float32Array(memory.buffer);
-  const sets = kernel === 'wasm' ? wasmKernelSets(memory) : { gemm: jsKernels, vector: jsVectorKernels };
+  const sets = kernel === 'wasm' ? wasmKernelSets(memory, module) : { gemm: jsKernels, vector: jsVectorKernels };
   return {
     view() {
       if (view.length * 4 !== memory.buffer.byteLength) view = new Float32Array(memory.buffer);

@@ -8,7 +8,7 @@ import { threadContext } from './thread.js';
 
 export function start(setup: WorkerSetup): void {
   const ctl = new Int32Array(setup.control);
-  const t = threadContext(setup.memory, setup.kernel, setup.workspace, 1);
+  const t = threadContext(setup.memory, setup.kernel, setup.workspace, 1, setup.module);
   Atomics.store(ctl, READY, 1);
   Atomics.notify(ctl, READY);
   let seen = 0;

@@ -2,7 +2,7 @@
  * How a GEMM job is shared between threads. Each column chunk reads all of A and each row chunk
  * packs all of B, so the cut goes across the larger of the two: up to eight column ranges
  * (multiples of NR) when there are at least as many columns as rows, else up to four row ranges
- * (multiples of MR).
+ * (multiples of MR); fewer for small products, and one (no sharing) for tiny ones.
  */
 import type { GemmJob } from './job.js';
 import { MR, NR } from './pack.js';
@@ -14,13 +14,18 @@ export interface Chunk {
   n1: number;
 }
 
+/** Multiply-adds below which a chunk is not worth handing to another thread (about 10 us). */
+const minChunkWork = 1 << 19;
+
 export function chunksOf(job: GemmJob): Chunk[] {
   const out: Chunk[] = [];
+  const most = Math.min(8, Math.floor((job.m * job.n * job.k) / minChunkWork));
+  if (most < 2) return [{ m0: 0, m1: job.m, n0: 0, n1: job.n }];
   if (job.n >= 8 * NR && job.n >= job.m) {
-    const size = Math.max(4 * NR, Math.ceil(job.n / 8 / NR) * NR);
+    const size = Math.max(4 * NR, Math.ceil(job.n / most / NR) * NR);
     for (let n0 = 0; n0 < job.n; n0 += size) out.push({ m0: 0, m1: job.m, n0, n1: Math.min(job.n, n0 + size) });
   } else {
-    const size = Math.max(MR, Math.ceil(job.m / 4 / MR) * MR);
+    const size = Math.max(MR, Math.ceil(job.m / Math.min(4, most) / MR) * MR);
     for (let m0 = 0; m0 < job.m; m0 += size) out.push({ m0, m1: Math.min(job.m, m0 + size), n0: 0, n1: job.n });
   }
   return out;

@@ -49,14 +49,15 @@ export function wasmFma(): boolean {
 
 type Fn = (...args: number[]) => void;
 
-function instance(memory: WebAssembly.Memory): WebAssembly.Exports {
+/** The compiled module (compiled once per thread; a worker is handed the main thread's). */
+export function compiledModule(): WebAssembly.Module {
   compiled ??= new WebAssembly.Module(moduleBytes(wasmFma()));
-  return new WebAssembly.Instance(compiled, { env: { memory } }).exports;
+  return compiled;
 }
 
-/** Both kernel sets, from one instance bound to `memory`. */
-export function wasmKernelSets(memory: WebAssembly.Memory): { gemm: GemmKernels; vector: VectorKernels } {
-  const exports = instance(memory);
+/** Both kernel sets, from one instance of `module` bound to `memory`. */
+export function wasmKernelSets(memory: WebAssembly.Memory, module = compiledModule()): { gemm: GemmKernels; vector: VectorKernels } {
+  const exports = new WebAssembly.Instance(module, { env: { memory } }).exports;
   return { gemm: gemmKernels(exports), vector: vectorKernels(exports) };
 }
 

@@ -47,7 +47,9 @@ function runCase(cs: Case, seed: number, kernel: 'js' | 'wasm', threads: 1 | 2) 
 }
 
 describe.each([['wasm', 1], ['js', 1], ['wasm', 2]] as const)('depthwise Conv with the %s kernels on %i thread(s)', (kernel, threads) => {
+  // Two threads on every third case: each plan starts a worker.
   cases.forEach((cs, i) => {
+    if (threads === 2 && i % 3 !== 0) return;
     it(`${cs.k}x${cs.k} stride ${cs.s} dilation ${cs.d}, ${cs.c}x${cs.mult} channels of ${cs.h}x${cs.w}, pads [${cs.pads}]`, () => {
       const { got, want } = runCase(cs, 100 + i, kernel, threads);
       expectClose(got, want, 1e-5, 1e-5);
