@@ -15,9 +15,8 @@
  */
 import { modelFileOptions } from '../src/node/external-data.js';
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { dispose, prepare, run } from '../src/runtime/js/index.js';
 import { decodeModel } from '../src/onnx/read.js';
 
 type Runtime = 'ours' | 'ort' | 'web';
@@ -74,15 +73,27 @@ function inputDims(shape: readonly (number | string)[], batch: number, size: num
   return shape.map((d, i) => (typeof d === 'number' && d > 0 ? d : i === 0 ? batch : i === 1 ? 3 : size));
 }
 
+/**
+ * Our executor as `resdsl run` runs it: the compiled code in dist/ (what `npm run bench` builds
+ * first), whose worker thread loads compiled JavaScript, or the sources when there is no build.
+ */
+async function ours(): Promise<{ index: typeof import('../src/runtime/js/index.js'); lean: typeof import('../src/runtime/js/lean.js'); read: typeof import('../src/onnx/read.js'); files: typeof import('../src/node/external-data.js') }> {
+  const built = existsSync(fileURLToPath(new URL('../dist/runtime/js/index.js', import.meta.url)));
+  const at = (p: string) => new URL(built ? `../dist/${p}.js` : `../src/${p}.ts`, import.meta.url).href;
+  return { index: await import(at('runtime/js/index')), lean: await import(at('runtime/js/lean')), read: await import(at('onnx/read')), files: await import(at('node/external-data')) };
+}
+
 /** A function running the model once, for each runtime; loaded only in the child that needs it. */
 async function session(path: string, runtime: Runtime, threads: number, kernel: Config['kernel'], inputName: string, dims: number[], data: Float32Array) {
   if (runtime === 'ours') {
-    const model = decodeModel(readFileSync(path), modelFileOptions(path));
+    const { index, lean, read, files } = await ours();
+    const model = read.decodeModel(readFileSync(path), files.modelFileOptions(path));
     if (!model.ok) throw new Error(model.error.message);
-    const plan = prepare(model.value, { threads: threads as 1 | 2, kernel });
+    // As `resdsl run` does (run-model.ts).
+    const plan = lean.prepareLean(model.value, { threads: threads as 1 | 2, kernel });
     if (!plan.ok) throw new Error(plan.error.message);
     const feeds = new Map([[inputName, { dims, data }]]);
-    return { once: async () => void run(plan.value, feeds), finish: () => dispose(plan.value) };
+    return { once: async () => void index.run(plan.value, feeds), finish: () => index.dispose(plan.value) };
   }
   if (runtime === 'ort') {
     const ort = await import('onnxruntime-node');

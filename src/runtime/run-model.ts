@@ -4,7 +4,8 @@
  * argmax per sample). Shared by `resdsl run` and the benchmark.
  */
 import * as ort from 'onnxruntime-node';
-import { dispose, prepare, run, RunError, type Tensor, type Value } from './js/index.js';
+import { dispose, run, RunError, type Tensor, type Value } from './js/index.js';
+import { prepareLean } from './js/lean.js';
 import type { OnnxModel } from '../onnx/model.js';
 import { encodeModel } from '../onnx/write.js';
 
@@ -35,7 +36,7 @@ export async function runModel(model: OnnxModel, input: Tensor, opts: RunOptions
 }
 
 async function runJs(model: OnnxModel, input: Tensor, opts: RunOptions): Promise<{ ok: true; value: RunOutcome } | { ok: false; message: string }> {
-  const plan = prepare(model, { threads: opts.threads });
+  const plan = prepareLean(model, { threads: opts.threads });
   if (!plan.ok) return { ok: false, message: `error[${plan.error.code}]: ${plan.error.message}` };
   try {
     const feeds = new Map([[model.inputs[0]!.name, input]]);

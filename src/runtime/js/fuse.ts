@@ -20,6 +20,8 @@ export interface PlanNode {
   fusion?: ConvFusion;
   /** A node of a channels-last region now run in NCHW (rewrite/channels-last.ts). */
   channelsFirst?: boolean;
+  /** A Conv made from MatMul(x, W): W is [Cin, Cout], read transposed (rewrite/channels-last.ts). */
+  transposedWeights?: boolean;
 }
 
 /** Index of the extra Conv input carrying a fused Add's other operand. */
@@ -30,12 +32,15 @@ function float(g: Graph, name: string | undefined): Float32Array | undefined {
   return t?.dataType === 'float32' ? (t.data as Float32Array) : undefined;
 }
 
-/** Constant weights (and bias) of a conv, which folding into needs. */
+/** Convs made from MatMul(x, W), whose W [Cin, Cout] stands for weights [Cout, Cin, 1, 1]. */
+const transposed = new WeakSet<OnnxNode>();
+
+/** The shape of a conv's constant weights (with its bias constant too), which folding into needs. */
 function constantWeights(g: Graph, conv: OnnxNode): number[] | undefined {
   const w = g.constants.get(conv.inputs[1] ?? '');
   const biasName = conv.inputs[2] ?? '';
   if (!w || w.dataType !== 'float32' || (biasName !== '' && !float(g, biasName))) return undefined;
-  return w.dims;
+  return transposed.has(conv) ? [w.dims[1]!, w.dims[0]!, 1, 1] : w.dims;
 }
 
 function tryBatchNorm(g: Graph, conv: OnnxNode, bn: OnnxNode, ctx: PrepareContext): ConvFusion['bn'] {
@@ -125,13 +130,14 @@ export function fuse(model: OnnxModel, list: readonly PlanNode[], constants: Map
   g.nodes.forEach((n, i) => {
     for (const v of new Set(n.inputs)) if (v !== '') g.readers.set(v, [...(g.readers.get(v) ?? []), i]);
     for (const v of n.outputs) g.producer.set(v, i);
+    if (list[i]!.transposedWeights) transposed.add(n);
   });
   const removed = new Set<number>();
   const fused = new Map<number, PlanNode>();
   g.nodes.forEach((conv, i) => {
     if (removed.has(i) || conv.opType !== 'Conv' || conv.domain !== '' || conv.outputs.length !== 1) return;
     const { fusion, inputs, out } = fuseConv(g, i, removed, (k) => contextFor(list[k]!.index));
-    if (out !== conv.outputs[0] || fusion.bn) fused.set(i, { node: { ...conv, inputs, outputs: [out] }, index: list[i]!.index, fusion });
+    if (out !== conv.outputs[0] || fusion.bn) fused.set(i, { ...list[i]!, node: { ...conv, inputs, outputs: [out] }, fusion });
   });
   const plan: PlanNode[] = [];
   list.forEach((p, i) => {

@@ -43,6 +43,8 @@ export interface PrepareContext {
    * "last axis" is the channel axis.
    */
   channelsFirst?: boolean;
+  /** Set on a Conv made from MatMul(x, W): its weights input is W [Cin, Cout], read transposed. */
+  transposedWeights?: boolean;
 }
 
 /** Services of the executor to a running step. */

@@ -85,14 +85,15 @@ class Builder {
     readonly opset: number,
   ) {}
 
-  context(node: OnnxNode, index: number, fusion?: ConvFusion, channelsFirst?: boolean): PrepareContext {
+  context(node: OnnxNode, index: number, fusion?: ConvFusion, flags: Pick<PlanNode, 'channelsFirst' | 'transposedWeights'> = {}): PrepareContext {
     const label = nodeLabel(node, index);
     const ctx: PrepareContext = {
       node, label, attrs: new Attrs(node, label), opset: this.opset, arena: this.arena,
       constant: (i) => this.constants.get(node.inputs[i] ?? ''),
     };
     if (fusion) ctx.fusion = fusion;
-    if (channelsFirst) ctx.channelsFirst = true;
+    if (flags.channelsFirst) ctx.channelsFirst = true;
+    if (flags.transposedWeights) ctx.transposedWeights = true;
     return ctx;
   }
 
@@ -145,7 +146,7 @@ class Builder {
   }
 
   add(p: PlanNode): Result<void> {
-    const ctx = this.context(p.node, p.index, p.fusion, p.channelsFirst);
+    const ctx = this.context(p.node, p.index, p.fusion, p);
     const prepared = kernels[p.node.opType as keyof typeof kernels](ctx);
     if (!prepared.ok) return prepared;
     if (prepared.value.kind === 'folded') {
@@ -223,14 +224,17 @@ export function prepare(model: OnnxModel, options: PrepareOptions = {}): Result<
   const engineOptions = resolveOptions(options);
   const arena = new Arena(weightBytes + (16 << 20));
   const engine = new Engine(arena, engineOptions);
-  const plan = build(model, arena, engine);
+  const constants = new Map(model.initializers.map((t) => [t.name, t]));
+  const plan = build(model, constants, arena, engine);
+  // Steps keep their PrepareContext, whose constant() reads this map: emptied, it no longer keeps
+  // the model's weights (and the rewrites' copies of them) alive beside their packed copies.
+  constants.clear();
   // A plan that failed stops its worker thread (without waiting: prepare is synchronous).
   if (!plan.ok) void engine.dispose();
   return plan;
 }
 
-function build(model: OnnxModel, arena: Arena, engine: Engine): Result<Plan> {
-  const constants = new Map(model.initializers.map((t) => [t.name, t]));
+function build(model: OnnxModel, constants: Map<string, OnnxTensor>, arena: Arena, engine: Engine): Result<Plan> {
   const b = new Builder(constants, arena, engine, model.opsetVersion);
   const graphInputs: Plan['inputs'][number][] = [];
   for (const v of model.inputs) {

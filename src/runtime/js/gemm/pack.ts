@@ -23,10 +23,11 @@ export function packedASize(m: number, k: number): number {
 }
 
 /**
- * Packs the row-major m x k matrix `src` (row r at src[srcOff + r*k]) into `dst` at `dstOff`,
- * multiplying row r by scale[r] when given (a folded batch normalization).
+ * Packs the m x k matrix `src` (element (r, kk) at src[srcOff + r*rowStride + kk*colStride]: by
+ * default row-major, or a transposed matrix read in place) into `dst` at `dstOff`, multiplying
+ * row r by scale[r] when given (a folded batch normalization).
  */
-export function packA(src: Float32Array, srcOff: number, m: number, k: number, dst: Float32Array, dstOff: number, scale?: Float32Array): void {
+export function packA(src: Float32Array, srcOff: number, m: number, k: number, dst: Float32Array, dstOff: number, scale?: Float32Array, rowStride = k, colStride = 1): void {
   const panels = Math.ceil(m / MR);
   for (let p = 0; p < panels; p++) {
     const base = dstOff + p * k * MR;
@@ -37,8 +38,8 @@ export function packA(src: Float32Array, srcOff: number, m: number, k: number, d
         continue;
       }
       const s = scale ? scale[row]! : 1;
-      const from = srcOff + row * k;
-      for (let kk = 0; kk < k; kk++) dst[base + kk * MR + r] = src[from + kk]! * s;
+      const from = srcOff + row * rowStride;
+      for (let kk = 0; kk < k; kk++) dst[base + kk * MR + r] = src[from + kk * colStride]! * s;
     }
   }
 }

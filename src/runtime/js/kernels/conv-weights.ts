@@ -17,9 +17,10 @@ export interface PackedConv {
   blocks: Float32Array[];
 }
 
+/** Packs weights [M, K/group] per group; `transposed`: one group whose w is stored [K, M]. */
 export function packConv(
   arena: Arena, w: Float32Array, m: number, kPerGroup: number, group: number,
-  bias: Float32Array | undefined, bn: ConvFusion['bn'],
+  bias: Float32Array | undefined, bn: ConvFusion['bn'], transposed = false,
 ): PackedConv {
   const mg = m / group;
   const blocks: Float32Array[] = [];
@@ -28,7 +29,9 @@ export function packConv(
     const block = arena.alloc(packedASize(mg, kPerGroup));
     blocks.push(block);
     const off = arena.offsetOf(block)!;
-    packA(w, g * mg * kPerGroup, mg, kPerGroup, arena.f32(), off, bn?.scale.subarray(g * mg));
+    const scale = bn?.scale.subarray(g * mg);
+    if (transposed) packA(w, 0, m, kPerGroup, arena.f32(), off, scale, 1, m);
+    else packA(w, g * mg * kPerGroup, mg, kPerGroup, arena.f32(), off, scale);
     groups.push(off);
   }
   return { groups, bias: biasVector(arena, m, bias, bn, blocks), blocks };

@@ -4,7 +4,7 @@
  * between has an NCHW equivalent, the region is rewritten and both transposes disappear:
  *
  *   LayerNormalization over the last axis      -> the same node over the channel axis (PlanNode.channelsFirst)
- *   MatMul(x, W[Cin, Cout]) (constant W)        -> Conv 1x1 with weights [Cout, Cin, 1, 1]
+ *   MatMul(x, W[Cin, Cout]) (constant W)        -> Conv 1x1 with weights W read as [Cout, Cin, 1, 1]
  *   Add/Sub/Mul/Div with a constant [C] or scalar -> the same with the constant as [C, 1, 1]
  *   the same of two region values, elementwise activations -> unchanged
  *
@@ -99,16 +99,7 @@ function regionFrom(c: Context, t: number): Region | undefined {
 function convert(p: PlanNode, c: Context, names: Names, inRegion: (v: string) => boolean): PlanNode {
   const n = p.node;
   if (n.opType === 'LayerNormalization') return { ...p, channelsFirst: true };
-  if (n.opType === 'MatMul') {
-    const w = c.constants.get(n.inputs[1]!)!;
-    const [cin, cout] = w.dims as [number, number];
-    const src = w.data as Float32Array;
-    const t = new Float32Array(cin * cout);
-    for (let i = 0; i < cin; i++) for (let o = 0; o < cout; o++) t[o * cin + i] = src[i * cout + o]!;
-    const name = names.fresh(n.inputs[1]!);
-    c.constants.set(name, { name, dims: [cout, cin, 1, 1], dataType: 'float32', data: t });
-    return { ...p, node: { ...n, opType: 'Conv', inputs: [n.inputs[0]!, name], attrs: {} } };
-  }
+  if (n.opType === 'MatMul') return { ...p, node: { ...n, opType: 'Conv', attrs: {} }, transposedWeights: true };
   if (binary.has(n.opType)) {
     const inputs = n.inputs.map((v) => {
       const t = c.constants.get(v);
