@@ -11,8 +11,15 @@ import { dispose } from '../../../src/runtime/js/index.js';
 import { asFloat, expectClose, model, node, randTensor, rng, runModel } from './helpers.js';
 import type { Tensor } from '../../../src/runtime/js/index.js';
 import { prepare, run } from '../../../src/runtime/js/index.js';
+import { wasmSimdAvailable } from '../../../src/runtime/js/wasm/kernel.js';
 
 afterAll(() => dispose());
+
+it('has the WebAssembly kernels on this runtime (else every wasm test would quietly run the JS ones)', () => {
+  expect(wasmSimdAvailable()).toBe(true);
+  const p = prepare(model({ inputs: { x: [1] }, outputs: ['y'], nodes: [node('Relu', ['x'], ['y'])] }));
+  expect(p.ok && p.value.options.kernel).toBe('wasm');
+});
 
 const engines = [['wasm', 1], ['js', 1], ['wasm', 2]] as const;
 

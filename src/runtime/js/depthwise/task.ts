@@ -1,11 +1,13 @@
 /**
  * A depthwise convolution (a Conv with one group per input channel, each producing `mult` output
- * channels) as an engine task of plain numbers. Each output plane is computed alone: its input
- * plane is copied into the thread's scratch block with the padding around it (zeros, set once per
- * chunk), then the window slides over that copy with no bounds checks, bias first, then the
- * activation (activation.ts) over the finished plane.
+ * channels), or a max pool, as an engine task of plain numbers. Each output plane is computed
+ * alone: its input plane is copied into the thread's scratch block with the padding around it
+ * (zeros for a conv, -Infinity for a max pool; set once per chunk), then the window slides over
+ * that copy with no bounds checks, bias first, then the activation (activation.ts) over the
+ * finished plane.
  *
- *   y[img][o] = act(bias[o] + sum over ky, kx of w[o][ky][kx] * x[img][o / mult][oy*sh - pt + ky*dh][ox*sw - pl + kx*dw])
+ *   conv: y[img][o] = act(bias[o] + sum over ky, kx of w[o][ky][kx] * x[img][o / mult][oy*sh - pt + ky*dh][ox*sw - pl + kx*dw])
+ *   max:  y[img][o] = max over ky, kx of x[img][o][oy*sh - pt + ky*dh][ox*sw - pl + kx*dw]
  */
 export interface DepthwiseTask {
   /** Float offsets: input, output, weights ([c*mult][kh][kw], any batch norm folded in), bias (-1: none). */
@@ -39,11 +41,13 @@ export interface DepthwiseTask {
   actB: number;
   /** Square kernel size for the task table's cost estimate (max of kh, kw). */
   k: number;
+  /** 0: depthwise conv, 1: max pool. */
+  mode: number;
 }
 
 export const depthwiseFields = [
   'x', 'y', 'w', 'bias', 'n', 'c', 'mult', 'h', 'wd', 'oh', 'ow', 'kh', 'kw', 'sh', 'sw', 'pt', 'pl', 'dh', 'dw',
-  'hp', 'wp', 'scr0', 'scr1', 'act', 'actA', 'actB', 'k',
+  'hp', 'wp', 'scr0', 'scr1', 'act', 'actA', 'actB', 'k', 'mode',
 ] as const satisfies readonly (keyof DepthwiseTask)[];
 
 export function depthwisePlanes(t: DepthwiseTask): number {
@@ -59,6 +63,13 @@ export function paddedSize(t: Pick<DepthwiseTask, 'h' | 'wd' | 'oh' | 'ow' | 'kh
   const hp = Math.max(t.pt + t.h, (t.oh - 1) * t.sh + (t.kh - 1) * t.dh + 1);
   const wp = Math.max(t.pl + t.wd, (Math.max(t.ow, 4) + 3) * t.sw + (t.kw - 1) * t.dw + 2);
   return { hp, wp };
+}
+
+export const windowMode = { conv: 0, max: 1 } as const;
+
+/** The value of the padding around the input: none of the window's sum, or of its max. */
+export function padValue(t: DepthwiseTask): number {
+  return t.mode === windowMode.max ? -Infinity : 0;
 }
 
 /** Float offsets of output plane p's input plane, output plane and weights. */

@@ -115,7 +115,8 @@ export class Engine {
     const count = task.chunks(a);
     const ctl = this.ctl;
     if (ctl === undefined || count <= 1 || !this.workerReady(ctl)) {
-      for (let i = 0; i < count; i++) task.run(a, i, this.main);
+      if (task.whole) task.whole(a, this.main);
+      else for (let i = 0; i < count; i++) task.run(a, i, this.main);
       return;
     }
     task.fields.forEach((name, i) => (this.args[i] = a[name]!));

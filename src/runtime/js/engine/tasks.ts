@@ -33,6 +33,8 @@ export interface TaskType {
   fields: readonly string[];
   chunks(a: Args): number;
   run(a: Args, chunk: number, t: ThreadContext): void;
+  /** The whole task on one thread, when that is cheaper than its chunks one after the other. */
+  whole?(a: Args, t: ThreadContext): void;
 }
 
 /** Floats per chunk below which elementwise work is not worth sharing. */
@@ -82,6 +84,11 @@ export const tasks: readonly TaskType[] = [
       const job = a as unknown as GemmJob;
       const c = chunksOf(job)[i]!;
       gemmRange(job, t.view(), t.gemm, t.vector, t.workspace, c.m0, c.m1, c.n0, c.n1);
+    },
+    // Chunks of rows would each pack all of B, chunks of columns each read all of A.
+    whole(a, t) {
+      const job = a as unknown as GemmJob;
+      gemmRange(job, t.view(), t.gemm, t.vector, t.workspace, 0, job.m, 0, job.n);
     },
   },
   {

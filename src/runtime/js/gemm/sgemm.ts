@@ -55,7 +55,7 @@ export function gemmRange(
   m0: number, m1: number, n0: number, n1: number,
 ): void {
   const { k, ldc } = job;
-  const aStride = k * MR;
+  const mPadded = Math.ceil(job.m / MR) * MR;
   const strip = ws + KC * NC;
   for (let jc = n0; jc < n1; jc += NC) {
     const nc = Math.min(NC, n1 - jc);
@@ -64,11 +64,13 @@ export function gemmRange(
       const kc = Math.min(KC, k - pc);
       const accumulate = pc > 0;
       const last = pc + kc >= k;
+      // This K block of A: its panels, each kc * MR floats, one after the other (pack.ts).
+      const aStride = kc * MR;
       packB(job, f, kernels, pc, kc, jc, nc, ws);
       for (let ic = m0; ic < m1; ic += MC) {
         const mc = Math.min(MC, m1 - ic);
         const mFull = (mc / MR) | 0;
-        const a = job.a + (ic / MR) * aStride + pc * MR;
+        const a = job.a + pc * mPadded + (ic / MR) * aStride;
         const c = job.c + ic * ldc + jc;
         const epi = last ? epilogueAt(job, ic, jc) : undefined;
         kernels.macro(f, mFull, nFull, kc, a, aStride, ws, c, ldc, accumulate, epi);

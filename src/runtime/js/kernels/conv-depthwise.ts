@@ -5,7 +5,7 @@
  * folded batch norm) and the activation are applied per plane; a fused residual is added after.
  */
 import { Act } from '../activation.js';
-import { paddedSize, type DepthwiseTask } from '../depthwise/task.js';
+import { paddedSize, windowMode, type DepthwiseTask } from '../depthwise/task.js';
 import { Task } from '../engine/tasks.js';
 import { floatBits } from '../gemm/job.js';
 import { inArena } from '../inputs.js';
@@ -32,7 +32,7 @@ export function depthwiseConv(s: ConvShape, x: Tensor, res: Tensor | undefined, 
     ...geometry, hp, wp, scr0, scr1,
     x: inArena(env, x, temps), y: env.arena.offsetOf(y.data)!, w: packed.weights, bias: packed.bias,
     n: x.dims[0]!, c: x.dims[1]!, mult: s.wDims[0]! / s.group,
-    act: act.op, actA: floatBits(act.a), actB: floatBits(act.b), k: Math.max(ay.k, ax.k),
+    act: act.op, actA: floatBits(act.a), actB: floatBits(act.b), k: Math.max(ay.k, ax.k), mode: windowMode.conv,
   };
   env.engine.run(Task.depthwise, task as unknown as Record<string, number>);
   for (const t of temps) env.free(t);

@@ -10,6 +10,9 @@
  *   dw_k<K>_s<S>(src, wp, dst, oh, ow, w, bias)
  *     dst[oy][ox] = bias + sum w[ky][kx] * src[oy*S + ky][ox*S + kx], for the padded plane src
  *     of row length wp and the K x K weights w.
+ *
+ *   max_k<K>_s<S>(src, wp, dst, oh, ow, w, init)
+ *     dst[oy][ox] = max(init, max src[oy*S + ky][ox*S + kx]) (w unused; init is -Infinity).
  */
 import { f32, Func, i32, v128 } from './encoder.js';
 
@@ -48,13 +51,20 @@ function loadInputs(f: Func, l: ConvLocals, s: number, ky: number, kx: number, v
   f.i8x16Shuffle([0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19, 24, 25, 26, 27]);
 }
 
-/** Accumulates `vecs` output vectors starting at the row pointers' column into acc[0..vecs). */
-function emitTaps(f: Func, l: ConvLocals, k: number, s: number, vecs: number, fma: boolean, bias: number): void {
+/**
+ * Accumulates `vecs` output vectors starting at the row pointers' column into acc[0..vecs): the
+ * weighted sum (conv), or the max (pool; f32x4.max keeps a NaN, as the JS kernels do).
+ */
+function emitTaps(f: Func, l: ConvLocals, k: number, s: number, vecs: number, fma: boolean, bias: number, max: boolean): void {
   for (let v = 0; v < vecs; v++) f.get(bias).set(l.acc[v]!);
   for (let ky = 0; ky < k; ky++) {
     for (let kx = 0; kx < k; kx++) {
       for (let v = 0; v < vecs; v++) {
-        if (fma) {
+        if (max) {
+          f.get(l.acc[v]!);
+          loadInputs(f, l, s, ky, kx, v);
+          f.f32x4Max().set(l.acc[v]!);
+        } else if (fma) {
           f.get(l.weights[ky * k + kx]!);
           loadInputs(f, l, s, ky, kx, v);
           f.get(l.acc[v]!).f32x4RelaxedMadd().set(l.acc[v]!);
@@ -68,8 +78,8 @@ function emitTaps(f: Func, l: ConvLocals, k: number, s: number, vecs: number, fm
   }
 }
 
-function convKernel(k: number, s: number, fma: boolean): Func {
-  const f = new Func(`dw_k${k}_s${s}`, [i32, i32, i32, i32, i32, i32, f32]);
+function convKernel(k: number, s: number, fma: boolean, max: boolean): Func {
+  const f = new Func(`${max ? 'max' : 'dw'}_k${k}_s${s}`, [i32, i32, i32, i32, i32, i32, f32]);
   const [src, wp, dst, oh, ow, w, bias] = [0, 1, 2, 3, 4, 5, 6];
   const [oy, ox, rowIn, out, stride, biasV] = [f.local(i32), f.local(i32), f.local(i32), f.local(i32), f.local(i32), f.local(v128)];
   const l: ConvLocals = {
@@ -77,7 +87,7 @@ function convKernel(k: number, s: number, fma: boolean): Func {
     weights: Array.from({ length: k * k }, () => f.local(v128)),
     acc: Array.from({ length: 4 }, () => f.local(v128)),
   };
-  l.weights.forEach((x, i) => f.get(w).v128Load32Splat(4 * i).set(x));
+  if (!max) l.weights.forEach((x, i) => f.get(w).v128Load32Splat(4 * i).set(x));
   f.get(bias).f32x4Splat().set(biasV);
   f.get(wp).i32(2).i32Shl().set(stride);
   /** Row pointers for output column ox (a local) of the current output row. */
@@ -98,7 +108,7 @@ function convKernel(k: number, s: number, fma: boolean): Func {
     f.block().loop();
     f.get(ox).i32(4 * vecs).i32Add().get(ow).i32GtS().brIf(1);
     rowsAt();
-    emitTaps(f, l, k, s, vecs, fma, biasV);
+    emitTaps(f, l, k, s, vecs, fma, biasV, max);
     store(vecs);
     f.get(ox).i32(4 * vecs).i32Add().set(ox).br(0);
     f.end().end();
@@ -109,12 +119,12 @@ function convKernel(k: number, s: number, fma: boolean): Func {
   f.get(ow).i32(4).i32GeS().if();
   f.get(ow).i32(4).i32Sub().set(ox);
   rowsAt();
-  emitTaps(f, l, k, s, 1, fma, biasV);
+  emitTaps(f, l, k, s, 1, fma, biasV, max);
   store(1);
   f.else();
   f.i32(0).set(ox);
   rowsAt();
-  emitTaps(f, l, k, s, 1, fma, biasV);
+  emitTaps(f, l, k, s, 1, fma, biasV, max);
   for (let lane = 0; lane < 3; lane++) {
     f.get(ow).i32(lane).i32GtS().if();
     f.get(out).get(l.acc[0]!).f32x4ExtractLane(lane).f32Store(4 * lane);
@@ -127,6 +137,9 @@ function convKernel(k: number, s: number, fma: boolean): Func {
   return f;
 }
 
+/** The max pools with a kernel here (ResNet's stem is 3 x 3, stride 2). */
+export const maxPoolShapes: readonly (readonly [number, number])[] = [[2, 2], [3, 1], [3, 2]];
+
 export function depthwiseFunctions(fma: boolean): Func[] {
-  return [padKernel(), ...depthwiseShapes.map(([k, s]) => convKernel(k, s, fma))];
+  return [padKernel(), ...depthwiseShapes.map(([k, s]) => convKernel(k, s, fma, false)), ...maxPoolShapes.map(([k, s]) => convKernel(k, s, fma, true))];
 }

@@ -7,10 +7,10 @@ import v8 from 'node:v8';
 import type { GemmKernels } from '../gemm/macro-js.js';
 import type { VectorKernels } from '../vector/kernels.js';
 import { activationNames, binaryOps } from './vector-module.js';
-import { depthwiseShapes } from './depthwise-module.js';
+import { depthwiseShapes, maxPoolShapes } from './depthwise-module.js';
 import { depthwiseJs } from '../depthwise/js.js';
 import { jsVectorKernels } from '../vector/js.js';
-import { planeOffsets, type DepthwiseTask } from '../depthwise/task.js';
+import { padValue, planeOffsets, windowMode, type DepthwiseTask } from '../depthwise/task.js';
 import { fromBits } from '../gemm/job.js';
 import { kernelModuleBytes } from './module.js';
 
@@ -69,19 +69,22 @@ function vectorKernels(exports: WebAssembly.Exports): VectorKernels {
   const mean = exports['mean'] as Fn;
   const pad = exports['dw_pad'] as Fn;
   const chanNorm = exports['chan_norm'] as Fn;
-  const convs = new Map(depthwiseShapes.map(([k, s]) => [`${k}/${s}`, exports[`dw_k${k}_s${s}`] as Fn]));
+  const convs = new Map(depthwiseShapes.map(([k, s]) => [`conv${k}/${s}`, exports[`dw_k${k}_s${s}`] as Fn]));
+  for (const [k, s] of maxPoolShapes) convs.set(`max${k}/${s}`, exports[`max_k${k}_s${s}`] as Fn);
   /** Output planes [p0, p1): the SIMD kernel of the task's shape, or the JS one. */
   const depthwise = (f: Float32Array, t: DepthwiseTask, p0: number, p1: number, thread: number) => {
-    const conv = t.kh === t.kw && t.sh === t.sw && t.dh === 1 && t.dw === 1 ? convs.get(`${t.kh}/${t.sh}`) : undefined;
+    const kind = t.mode === windowMode.max ? 'max' : 'conv';
+    const conv = t.kh === t.kw && t.sh === t.sw && t.dh === 1 && t.dw === 1 ? convs.get(`${kind}${t.kh}/${t.sh}`) : undefined;
     if (conv === undefined) return depthwiseJs(f, t, p0, p1, thread);
     const scratch = thread === 0 ? t.scr0 : t.scr1;
-    f.fill(0, scratch, scratch + t.hp * t.wp);
+    f.fill(padValue(t), scratch, scratch + t.hp * t.wp);
     const act = acts[t.act];
     const [a, b] = [fromBits(t.actA), fromBits(t.actB)];
     for (let p = p0; p < p1; p++) {
       const at = planeOffsets(t, p);
       pad(at.src * 4, t.h, t.wd, scratch * 4, t.wp, t.pt, t.pl);
-      conv(scratch * 4, t.wp, at.dst * 4, t.oh, t.ow, at.w * 4, t.bias < 0 ? 0 : f[t.bias + at.channel]!);
+      const init = t.mode === windowMode.max ? -Infinity : t.bias < 0 ? 0 : f[t.bias + at.channel]!;
+      conv(scratch * 4, t.wp, at.dst * 4, t.oh, t.ow, at.w * 4, init);
       if (act) act(at.dst * 4, at.dst * 4, t.oh * t.ow, a, b);
     }
   };
@@ -105,7 +108,7 @@ function vectorKernels(exports: WebAssembly.Exports): VectorKernels {
 function gemmKernels(exports: WebAssembly.Exports): GemmKernels {
   const macro = exports['macro'] as Fn;
   const pack = exports['pack'] as Fn;
-  const im2col = exports['im2col'] as Fn;
+  const im2colRows = exports['im2col_rows'] as Fn;
   return {
     macro(_f, mTiles, nTiles, kc, a, aStride, b, c, ldc, accumulate, epi) {
       if (mTiles <= 0 || nTiles <= 0) return;
@@ -117,8 +120,8 @@ function gemmKernels(exports: WebAssembly.Exports): GemmKernels {
     pack(_f, src, ld, kc, panels, dst) {
       if (panels > 0 && kc > 0) pack(src * 4, ld * 4, kc, panels, dst * 4);
     },
-    im2col(_f, dst, panelStride, plane, w, h, sw, sh, xOff, yOff, ow, oy, ox, nc, oxLo, oxHi) {
-      im2col(dst * 4, panelStride * 4, plane * 4, w, h, sw, sh, xOff, yOff, ow, oy, ox, nc, oxLo, oxHi);
+    im2colRows(_f, j, row0, rows, j0, nc, dst, panelStride) {
+      im2colRows(dst * 4, panelStride * 4, j.bOff * 4, j.h, j.w, j.kh, j.kw, j.sh, j.sw, j.ph, j.pw, j.dh, j.dw, j.ow, row0, rows, j0, nc);
     },
   };
 }
