@@ -61,6 +61,7 @@ export function benchCheck(): void {
   const [a, b] = rows;
   console.log(`growth 1,000 -> 10,000 blocks: x${(b![1] / a![1]).toFixed(2)} in-process (linear = x10)`);
   console.log(`target: 10,000 blocks under 2,000 ms: ${b![2] < 2000 ? 'met' : 'NOT met'} (${b![2].toFixed(0)} ms whole process)`);
+  fs.rmSync(dir, { recursive: true, force: true });
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) benchCheck();

@@ -44,9 +44,11 @@ describe('a PyTorch-style export of ResNet-18', () => {
     const styled = pytorchStyle(c.model);
     expect(styled.nodes.filter((n) => n.opType === 'Identity').length).toBeGreaterThan(10);
     expect(styled.nodes.some((n) => n.opType === 'BatchNormalization')).toBe(true);
-    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'resdsl-pt-')), 'resnet18.onnx');
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'resdsl-pt-'));
+    const file = path.join(dir, 'resnet18.onnx');
     fs.writeFileSync(file, encodeModel(styled).model);
     const read = decodeModel(fs.readFileSync(file));
+    fs.rmSync(dir, { recursive: true, force: true });
     if (!read.ok) throw new Error(read.error.message);
     const x = { dims: [2, 3, 224, 224], data: new Float32Array(2 * 3 * 224 * 224).map((_, i) => Math.cos(i * 0.11)) };
     const js = await runModel(read.value, x, { runtime: 'js', threads: 1, repeat: 0 });

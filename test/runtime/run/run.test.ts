@@ -12,7 +12,10 @@ import { runModel } from '../../../src/runtime/run-model.js';
 import { maxAbsDiff, npy, parityDir } from '../../compile/helpers.js';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'resdsl-run-'));
-afterAll(() => dispose());
+afterAll(async () => {
+  await dispose();
+  fs.rmSync(tmp, { recursive: true, force: true });
+});
 
 async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = '';
