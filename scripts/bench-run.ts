@@ -89,8 +89,8 @@ async function session(path: string, runtime: Runtime, threads: number, kernel: 
     const { index, lean, read, files } = await ours();
     const model = read.decodeModel(readFileSync(path), files.modelFileOptions(path));
     if (!model.ok) throw new Error(model.error.message);
-    // As `resdsl run` does (run-model.ts).
-    const plan = lean.prepareLean(model.value, { threads: threads as 1 | 2, kernel });
+    // As run-model.ts does for a caller done with the model (the lowest peak memory).
+    const plan = lean.prepareLean(model.value, { threads: threads as 1 | 2, kernel, takeWeights: true });
     if (!plan.ok) throw new Error(plan.error.message);
     const feeds = new Map([[inputName, { dims, data }]]);
     return { once: async () => void index.run(plan.value, feeds), finish: () => index.dispose(plan.value) };

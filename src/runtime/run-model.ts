@@ -16,6 +16,11 @@ export interface RunOptions {
   threads: 1 | 2;
   /** Timed runs after one warm-up; 0 means one untimed-warm-up-free run. */
   repeat: number;
+  /**
+   * The JS runtime may take the model's weights (emptying its initializers) and free them while
+   * it packs its own copy: the lowest peak memory, for a caller that is done with the model.
+   */
+  takeWeights?: boolean;
 }
 
 export interface RunOutcome {
@@ -36,7 +41,7 @@ export async function runModel(model: OnnxModel, input: Tensor, opts: RunOptions
 }
 
 async function runJs(model: OnnxModel, input: Tensor, opts: RunOptions): Promise<{ ok: true; value: RunOutcome } | { ok: false; message: string }> {
-  const plan = prepareLean(model, { threads: opts.threads });
+  const plan = prepareLean(model, { threads: opts.threads, takeWeights: opts.takeWeights ?? false });
   if (!plan.ok) return { ok: false, message: `error[${plan.error.code}]: ${plan.error.message}` };
   try {
     const feeds = new Map([[model.inputs[0]!.name, input]]);

@@ -46,6 +46,14 @@ export interface PrepareOptions {
   threads?: 1 | 2;
   /** GEMM kernel: WebAssembly SIMD (default when available) or plain JS; env RESDSL_KERNEL too. */
   kernel?: 'js' | 'wasm';
+  /**
+   * Take the model's weights: its initializers array is emptied, and each weight is dropped once
+   * every node reading it is prepared, so that it can be freed while the next ones are packed
+   * (lean.ts collects the garbage, `released` being told how many bytes were dropped). The model
+   * cannot be prepared or written again.
+   */
+  takeWeights?: boolean;
+  released?: (bytes: number) => void;
 }
 
 function resolveOptions(o: PrepareOptions): EngineOptions {
@@ -225,7 +233,8 @@ export function prepare(model: OnnxModel, options: PrepareOptions = {}): Result<
   const arena = new Arena(weightBytes + (16 << 20));
   const engine = new Engine(arena, engineOptions);
   const constants = new Map(model.initializers.map((t) => [t.name, t]));
-  const plan = build(model, constants, arena, engine);
+  if (options.takeWeights) model.initializers.length = 0;
+  const plan = build(model, constants, arena, engine, options.takeWeights ? options.released ?? (() => {}) : undefined);
   // Steps keep their PrepareContext, whose constant() reads this map: emptied, it no longer keeps
   // the model's weights (and the rewrites' copies of them) alive beside their packed copies.
   constants.clear();
@@ -234,7 +243,29 @@ export function prepare(model: OnnxModel, options: PrepareOptions = {}): Result<
   return plan;
 }
 
-function build(model: OnnxModel, constants: Map<string, OnnxTensor>, arena: Arena, engine: Engine): Result<Plan> {
+/** The number of nodes of `list` reading each value (graph outputs count as one more reader). */
+function readerCounts(list: readonly PlanNode[], outputs: ReadonlySet<string>): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const p of list) for (const v of new Set(p.node.inputs)) counts.set(v, (counts.get(v) ?? 0) + 1);
+  for (const v of outputs) counts.set(v, (counts.get(v) ?? 0) + 1);
+  return counts;
+}
+
+/** Drops the constants that no node left reads, for lean memory (PrepareOptions.takeWeights). */
+function dropRead(node: OnnxNode, left: Map<string, number>, constants: Map<string, OnnxTensor>, released: (bytes: number) => void): void {
+  let bytes = 0;
+  for (const v of new Set(node.inputs)) {
+    const n = (left.get(v) ?? 0) - 1;
+    left.set(v, n);
+    const t = constants.get(v);
+    if (n > 0 || t === undefined) continue;
+    constants.delete(v);
+    bytes += t.data.byteLength;
+  }
+  if (bytes > 0) released(bytes);
+}
+
+function build(model: OnnxModel, constants: Map<string, OnnxTensor>, arena: Arena, engine: Engine, released?: (bytes: number) => void): Result<Plan> {
   const b = new Builder(constants, arena, engine, model.opsetVersion);
   const graphInputs: Plan['inputs'][number][] = [];
   for (const v of model.inputs) {
@@ -254,10 +285,13 @@ function build(model: OnnxModel, constants: Map<string, OnnxTensor>, arena: Aren
     if (!r.ok) return r;
   }
   const outputNames = new Set(model.outputs.map((o) => o.name));
-  const rewritten = channelsFirst(dropIdentities(rest, outputNames), constants, outputNames, new Names(model));
-  for (const p of fuse(model, rewritten, constants, (i) => b.context(model.nodes[i]!, i))) {
+  const rewritten = channelsFirst(dropIdentities(rest, outputNames), constants, outputNames, new Names(model, constants.keys()));
+  const list = fuse(model, rewritten, constants, (i) => b.context(model.nodes[i]!, i));
+  const left = readerCounts(list, outputNames);
+  for (const p of list) {
     const r = b.add(p);
     if (!r.ok) return r;
+    if (released) dropRead(p.node, left, constants, released);
   }
   const outputs: Plan['outputs'][number][] = [];
   for (const v of model.outputs) {

@@ -5,8 +5,10 @@ export class Names {
   private readonly taken = new Set<string>();
   private count = 0;
 
-  constructor(model: OnnxModel) {
+  /** `constants`: names of constants the model may no longer list (see PrepareOptions.takeWeights). */
+  constructor(model: OnnxModel, constants: Iterable<string> = []) {
     for (const t of model.initializers) this.taken.add(t.name);
+    for (const name of constants) this.taken.add(name);
     for (const v of [...model.inputs, ...model.outputs]) this.taken.add(v.name);
     for (const n of model.nodes) for (const v of [...n.inputs, ...n.outputs]) this.taken.add(v);
   }
