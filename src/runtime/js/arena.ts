@@ -6,7 +6,7 @@
  * run the memory stops growing and holds weights plus the activations alive at the same time.
  */
 import { RunError } from './tensor.js';
-import { maxPages } from './wasm/gemm-module.js';
+import { maxPages } from './wasm/module.js';
 
 const pageBytes = 65536;
 /** The most memory one arena can have (WebAssembly's 32-bit address space). */

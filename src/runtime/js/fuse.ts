@@ -1,11 +1,15 @@
 /**
- * Fusion of the chains a ResNet is made of into its convolutions: Conv -> BatchNormalization
- * (constant parameters, folded into the packed weights and bias), then -> Add (the other operand
- * computed earlier: a residual, added in the GEMM's epilogue), then -> Relu. Each absorbed value
- * must be read by the next node only and must not be a graph output. The model is not changed; a
- * list of nodes to prepare comes back, fused Convs carrying what they absorbed.
+ * Fusion of the chains CNNs are made of into their convolutions: Conv -> BatchNormalization
+ * (constant parameters) and/or Mul by a constant per channel (ConvNeXt's layer scale), both
+ * folded into the packed weights and bias; then -> Add (the other operand computed earlier: a
+ * residual, added in the epilogue); then an activation (fuse-patterns.ts: ReLU, relu6 as Clip,
+ * hard-swish, SiLU as x * Sigmoid(x), GELU's erf form, ...), applied in the epilogue. Each absorbed
+ * value must be read by the next node only and must not be a graph output. The model is not
+ * changed; a list of nodes to prepare comes back, fused Convs carrying what they absorbed.
  */
 import type { OnnxModel, OnnxNode, OnnxTensor } from '../../onnx/model.js';
+import { noActivation } from './activation.js';
+import { matchActivation, plain, soleReader, type Graph } from './fuse-patterns.js';
 import type { ConvFusion, PrepareContext } from './kernel.js';
 import { bnScaleShift, checkBatchNorm } from './kernels/BatchNormalization.js';
 
@@ -14,43 +18,57 @@ export interface PlanNode {
   /** Position in the model, for labels of unnamed nodes. */
   index: number;
   fusion?: ConvFusion;
+  /** A node of a channels-last region now run in NCHW (rewrite/channels-last.ts). */
+  channelsFirst?: boolean;
+  /** A Conv made from MatMul(x, W): W is [Cin, Cout], read transposed (rewrite/channels-last.ts). */
+  transposedWeights?: boolean;
 }
 
 /** Index of the extra Conv input carrying a fused Add's other operand. */
 export const residualInput = 3;
-
-interface Graph {
-  readers: Map<string, number[]>;
-  producer: Map<string, number>;
-  outputs: Set<string>;
-  constants: Map<string, OnnxTensor>;
-}
-
-/** The node reading `value` when it is the only reader and the value is not a graph output. */
-function soleReader(g: Graph, value: string, removed: Set<number>): number | undefined {
-  const r = g.readers.get(value) ?? [];
-  if (r.length !== 1 || g.outputs.has(value) || removed.has(r[0]!)) return undefined;
-  return r[0];
-}
 
 function float(g: Graph, name: string | undefined): Float32Array | undefined {
   const t = name ? g.constants.get(name) : undefined;
   return t?.dataType === 'float32' ? (t.data as Float32Array) : undefined;
 }
 
-function plain(n: OnnxNode, op: string): boolean {
-  return n.opType === op && n.domain === '' && Object.keys(n.attrs).length === 0 && n.unreadAttrs === undefined;
-}
+/** Convs made from MatMul(x, W), whose W [Cin, Cout] stands for weights [Cout, Cin, 1, 1]. */
+const transposed = new WeakSet<OnnxNode>();
 
-function tryBatchNorm(g: Graph, conv: OnnxNode, bn: OnnxNode, ctx: PrepareContext): ConvFusion['bn'] {
+/** The shape of a conv's constant weights (with its bias constant too), which folding into needs. */
+function constantWeights(g: Graph, conv: OnnxNode): number[] | undefined {
   const w = g.constants.get(conv.inputs[1] ?? '');
   const biasName = conv.inputs[2] ?? '';
   if (!w || w.dataType !== 'float32' || (biasName !== '' && !float(g, biasName))) return undefined;
-  if (bn.opType !== 'BatchNormalization' || bn.domain !== '' || !checkBatchNorm(ctx).ok) return undefined;
+  return transposed.has(conv) ? [w.dims[1]!, w.dims[0]!, 1, 1] : w.dims;
+}
+
+function tryBatchNorm(g: Graph, conv: OnnxNode, bn: OnnxNode, ctx: PrepareContext): ConvFusion['bn'] {
+  const w = constantWeights(g, conv);
+  if (!w || bn.opType !== 'BatchNormalization' || bn.domain !== '' || !checkBatchNorm(ctx).ok) return undefined;
   const [scale, b, mean, variance] = [1, 2, 3, 4].map((i) => float(g, bn.inputs[i]));
-  const m = w.dims[0];
-  if (![scale, b, mean, variance].every((p) => p !== undefined && p.length === m)) return undefined;
+  if (![scale, b, mean, variance].every((p) => p !== undefined && p.length === w[0])) return undefined;
   return bnScaleShift(scale!, b!, mean!, variance!, ctx.attrs.float('epsilon', 1e-5));
+}
+
+/**
+ * A Mul or Add of the conv's output and a constant of one value per output channel ([C, 1, 1] for
+ * a 2-d conv; ConvNeXt's layer scale, a bias added after a MatMul made a conv), composed with the
+ * per-channel affine map folded so far.
+ */
+function tryChannelAffine(g: Graph, conv: OnnxNode, n: OnnxNode, value: string, affine: ConvFusion['bn']): ConvFusion['bn'] {
+  const w = constantWeights(g, conv);
+  if (!w || !(plain(n, 'Mul') || plain(n, 'Add')) || n.inputs.length !== 2) return undefined;
+  const name = n.inputs[0] === value ? n.inputs[1] : n.inputs[0];
+  const t = g.constants.get(name ?? '');
+  if (!t || t.dataType !== 'float32' || name === value || t.dims.length > w.length) return undefined;
+  const dims = t.dims.slice(t.dims.findIndex((d) => d !== 1));
+  if (dims.length !== w.length - 1 || dims[0] !== w[0] || dims.slice(1).some((d) => d !== 1)) return undefined;
+  const c = t.data as Float32Array;
+  const scale = affine?.scale ?? new Float32Array(c.length).fill(1);
+  const shift = affine?.shift ?? new Float32Array(c.length);
+  if (n.opType === 'Mul') return { scale: scale.map((s, i) => s * c[i]!), shift: shift.map((s, i) => s * c[i]!) };
+  return { scale, shift: shift.map((s, i) => s + c[i]!) };
 }
 
 /** The other operand of an Add reading `value`, when it is available before node `before`. */
@@ -61,49 +79,65 @@ function residualOf(g: Graph, add: OnnxNode, value: string, before: number): str
   return p === undefined || p < before ? other : undefined;
 }
 
+/** What a Conv at position i absorbs, the value it then computes, and the nodes absorbed. */
+function fuseConv(g: Graph, i: number, removed: Set<number>, contextFor: (listIndex: number) => PrepareContext): { fusion: ConvFusion; inputs: string[]; out: string } {
+  const conv = g.nodes[i]!;
+  const fusion: ConvFusion = { act: noActivation };
+  const inputs = [...conv.inputs];
+  let out = conv.outputs[0]!;
+  let next = soleReader(g, out, removed);
+  if (next !== undefined && g.nodes[next]!.inputs[0] === out && g.nodes[next]!.opType === 'BatchNormalization') {
+    const bn = tryBatchNorm(g, conv, g.nodes[next]!, contextFor(next));
+    if (bn) {
+      fusion.bn = bn;
+      removed.add(next);
+      out = g.nodes[next]!.outputs[0]!;
+      next = soleReader(g, out, removed);
+    }
+  }
+  for (let affine = next === undefined ? undefined : tryChannelAffine(g, conv, g.nodes[next]!, out, fusion.bn); affine && next !== undefined;) {
+    fusion.bn = affine;
+    removed.add(next);
+    out = g.nodes[next]!.outputs[0]!;
+    next = soleReader(g, out, removed);
+    affine = next === undefined ? undefined : tryChannelAffine(g, conv, g.nodes[next]!, out, fusion.bn);
+  }
+  if (next !== undefined && plain(g.nodes[next]!, 'Add') && g.opset >= 7) {
+    const other = residualOf(g, g.nodes[next]!, out, i);
+    if (other !== undefined) {
+      while (inputs.length < residualInput) inputs.push('');
+      inputs[residualInput] = other;
+      fusion.residual = residualInput;
+      removed.add(next);
+      out = g.nodes[next]!.outputs[0]!;
+    }
+  }
+  const m = matchActivation(g, out, removed);
+  if (m) {
+    fusion.act = m.act;
+    for (const n of m.nodes) removed.add(n);
+    out = m.out;
+  }
+  return { fusion, inputs, out };
+}
+
 /** Fuses the nodes `list` (the model's nodes in order, without those folded as constants). */
 export function fuse(model: OnnxModel, list: readonly PlanNode[], constants: Map<string, OnnxTensor>, contextFor: (index: number) => PrepareContext): PlanNode[] {
-  const nodes = list.map((p) => p.node);
-  const g: Graph = { readers: new Map(), producer: new Map(), outputs: new Set(model.outputs.map((o) => o.name)), constants };
-  nodes.forEach((n, i) => {
+  const g: Graph = {
+    nodes: list.map((p) => p.node), readers: new Map(), producer: new Map(),
+    outputs: new Set(model.outputs.map((o) => o.name)), constants, opset: model.opsetVersion,
+  };
+  g.nodes.forEach((n, i) => {
     for (const v of new Set(n.inputs)) if (v !== '') g.readers.set(v, [...(g.readers.get(v) ?? []), i]);
     for (const v of n.outputs) g.producer.set(v, i);
+    if (list[i]!.transposedWeights) transposed.add(n);
   });
   const removed = new Set<number>();
   const fused = new Map<number, PlanNode>();
-  nodes.forEach((conv, i) => {
-    if (conv.opType !== 'Conv' || conv.domain !== '' || conv.outputs.length !== 1) return;
-    const modelIndex = list[i]!.index;
-    const fusion: ConvFusion = { relu: false };
-    const inputs = [...conv.inputs];
-    let out = conv.outputs[0]!;
-    let next = soleReader(g, out, removed);
-    if (next !== undefined && nodes[next]!.inputs[0] === out) {
-      const bn = tryBatchNorm(g, conv, nodes[next]!, contextFor(list[next]!.index));
-      if (bn) {
-        fusion.bn = bn;
-        removed.add(next);
-        out = nodes[next]!.outputs[0]!;
-        next = soleReader(g, out, removed);
-      }
-    }
-    if (next !== undefined && plain(nodes[next]!, 'Add') && model.opsetVersion >= 7) {
-      const other = residualOf(g, nodes[next]!, out, i);
-      if (other !== undefined) {
-        while (inputs.length < residualInput) inputs.push('');
-        inputs[residualInput] = other;
-        fusion.residual = residualInput;
-        removed.add(next);
-        out = nodes[next]!.outputs[0]!;
-        next = soleReader(g, out, removed);
-      }
-    }
-    if (next !== undefined && plain(nodes[next]!, 'Relu')) {
-      fusion.relu = true;
-      removed.add(next);
-      out = nodes[next]!.outputs[0]!;
-    }
-    if (out !== conv.outputs[0] || fusion.bn) fused.set(i, { node: { ...conv, inputs, outputs: [out] }, index: modelIndex, fusion });
+  g.nodes.forEach((conv, i) => {
+    if (removed.has(i) || conv.opType !== 'Conv' || conv.domain !== '' || conv.outputs.length !== 1) return;
+    const { fusion, inputs, out } = fuseConv(g, i, removed, (k) => contextFor(list[k]!.index));
+    if (out !== conv.outputs[0] || fusion.bn) fused.set(i, { ...list[i]!, node: { ...conv, inputs, outputs: [out] }, fusion });
   });
   const plan: PlanNode[] = [];
   list.forEach((p, i) => {

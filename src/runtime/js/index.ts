@@ -11,7 +11,7 @@
  * run() takes and returns Maps keyed by the model's value names, and throws a RunError (code
  * E0704) when inputs do not fit the model.
  */
-import { disposeAllEngines } from './gemm/engine.js';
+import { disposeAllEngines } from './engine/engine.js';
 import type { Plan } from './plan.js';
 
 export { prepare, type Plan, type PrepareOptions } from './plan.js';
@@ -22,6 +22,6 @@ export { readNpy, writeNpy } from '../../io/npy.js';
 
 /** Stops the worker thread of `plan`, or of every plan when none is given. */
 export async function dispose(plan?: Plan): Promise<void> {
-  if (plan) await plan.gemm.dispose();
+  if (plan) await plan.engine.dispose();
   else await disposeAllEngines();
 }

@@ -8,18 +8,22 @@ import type { OnnxNode, OnnxTensor } from '../../onnx/model.js';
 import type { Result } from '../../onnx/read.js';
 import type { Arena } from './arena.js';
 import type { Attrs } from './attrs.js';
-import type { GemmEngine } from './gemm/engine.js';
+import type { Engine } from './engine/engine.js';
+import type { Activation } from './activation.js';
 import type { Tensor, Value } from './tensor.js';
-import type { VectorOps } from './vector.js';
+import type { VectorOps } from './engine/vector-ops.js';
 
 /** What fusion (fuse.ts) folded into a Conv. */
 export interface ConvFusion {
-  /** A following BatchNormalization as y = x * scale + shift per output channel. */
+  /**
+   * A following BatchNormalization (or product by a per-channel constant) as y = x * scale + shift
+   * per output channel.
+   */
   bn?: { scale: Float32Array; shift: Float32Array };
   /** Index of the extra input added to the result (an Add that followed). */
   residual?: number;
-  /** A following Relu. */
-  relu: boolean;
+  /** The activation that followed (after the Add, if any). */
+  act: Activation;
 }
 
 export interface PrepareContext {
@@ -34,12 +38,20 @@ export interface PrepareContext {
   arena: Arena;
   /** Set on Conv nodes that absorbed the nodes after them. */
   fusion?: ConvFusion;
+  /**
+   * Set on a node of a channels-last region that now runs in NCHW (rewrite/channels-last.ts): its
+   * "last axis" is the channel axis.
+   */
+  channelsFirst?: boolean;
+  /** Set on a Conv made from MatMul(x, W): its weights input is W [Cin, Cout], read transposed. */
+  transposedWeights?: boolean;
 }
 
 /** Services of the executor to a running step. */
 export interface Env {
   arena: Arena;
-  gemm: GemmEngine;
+  engine: Engine;
+  /** The engine's elementwise and per-plane operations. */
   vector: VectorOps;
   /**
    * A tensor for an output of shape `dims`. It reuses the buffer of one of `reuse` (an input that is

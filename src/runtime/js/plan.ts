@@ -9,7 +9,10 @@ import { fail, ok, type Result } from '../../onnx/read.js';
 import { Arena, maxBytes } from './arena.js';
 import { Attrs, nodeLabel } from './attrs.js';
 import { fuse, type PlanNode } from './fuse.js';
-import { GemmEngine, type EngineOptions } from './gemm/engine.js';
+import { channelsFirst } from './rewrite/channels-last.js';
+import { dropIdentities } from './rewrite/identities.js';
+import { Names } from './rewrite/names.js';
+import { Engine, type EngineOptions } from './engine/engine.js';
 import type { ConvFusion, Env, PrepareContext, Step } from './kernel.js';
 import { kernels } from './kernels/index.js';
 import { isSupportedOp } from './ops.js';
@@ -35,7 +38,7 @@ export interface Plan {
   readonly steps: readonly PlanStep[];
   readonly slotCount: number;
   readonly arena: Arena;
-  readonly gemm: GemmEngine;
+  readonly engine: Engine;
   readonly options: EngineOptions;
 }
 
@@ -43,6 +46,14 @@ export interface PrepareOptions {
   threads?: 1 | 2;
   /** GEMM kernel: WebAssembly SIMD (default when available) or plain JS; env RESDSL_KERNEL too. */
   kernel?: 'js' | 'wasm';
+  /**
+   * Take the model's weights: its initializers array is emptied, and each weight is dropped once
+   * every node reading it is prepared, so that it can be freed while the next ones are packed
+   * (lean.ts collects the garbage, `released` being told how many bytes were dropped). The model
+   * cannot be prepared or written again.
+   */
+  takeWeights?: boolean;
+  released?: (bytes: number) => void;
 }
 
 function resolveOptions(o: PrepareOptions): EngineOptions {
@@ -78,17 +89,19 @@ class Builder {
   constructor(
     readonly constants: Map<string, OnnxTensor>,
     readonly arena: Arena,
-    readonly engine: GemmEngine,
+    readonly engine: Engine,
     readonly opset: number,
   ) {}
 
-  context(node: OnnxNode, index: number, fusion?: ConvFusion): PrepareContext {
+  context(node: OnnxNode, index: number, fusion?: ConvFusion, flags: Pick<PlanNode, 'channelsFirst' | 'transposedWeights'> = {}): PrepareContext {
     const label = nodeLabel(node, index);
     const ctx: PrepareContext = {
       node, label, attrs: new Attrs(node, label), opset: this.opset, arena: this.arena,
       constant: (i) => this.constants.get(node.inputs[i] ?? ''),
     };
     if (fusion) ctx.fusion = fusion;
+    if (flags.channelsFirst) ctx.channelsFirst = true;
+    if (flags.transposedWeights) ctx.transposedWeights = true;
     return ctx;
   }
 
@@ -107,7 +120,14 @@ class Builder {
     if (c === undefined) return fail('E0801', `${label} reads value '${name}', which nothing before it defines`);
     const slot = this.count++;
     this.slots.set(name, slot);
-    this.constantSlots.push({ slot, tensor: valueOf(c) });
+    // Float constants live in the arena like every float value, for the WebAssembly kernels.
+    let value = valueOf(c);
+    if (isFloat(value)) {
+      const data = this.arena.alloc(value.data.length);
+      data.set(value.data);
+      value = { dims: value.dims, data };
+    }
+    this.constantSlots.push({ slot, tensor: value });
     return ok(slot);
   }
 
@@ -134,7 +154,7 @@ class Builder {
   }
 
   add(p: PlanNode): Result<void> {
-    const ctx = this.context(p.node, p.index, p.fusion);
+    const ctx = this.context(p.node, p.index, p.fusion, p);
     const prepared = kernels[p.node.opType as keyof typeof kernels](ctx);
     if (!prepared.ok) return prepared;
     if (prepared.value.kind === 'folded') {
@@ -182,9 +202,9 @@ function tensorOf(name: string, t: Value): OnnxTensor {
 }
 
 /** What a step folded at prepare time runs with: arena memory, no buffer reuse. */
-function foldEnv(arena: Arena, engine: GemmEngine): Env {
+function foldEnv(arena: Arena, engine: Engine): Env {
   return {
-    arena, gemm: engine, vector: engine.vector,
+    arena, engine, vector: engine.vector,
     output: (dims) => ({ dims, data: arena.alloc(numel(dims)) }),
     scratch: (size) => arena.alloc(size),
     free: (a) => arena.release(a),
@@ -211,15 +231,41 @@ export function prepare(model: OnnxModel, options: PrepareOptions = {}): Result<
   }
   const engineOptions = resolveOptions(options);
   const arena = new Arena(weightBytes + (16 << 20));
-  const engine = new GemmEngine(arena, engineOptions);
-  const plan = build(model, arena, engine);
+  const engine = new Engine(arena, engineOptions);
+  const constants = new Map(model.initializers.map((t) => [t.name, t]));
+  if (options.takeWeights) model.initializers.length = 0;
+  const plan = build(model, constants, arena, engine, options.takeWeights ? options.released ?? (() => {}) : undefined);
+  // Steps keep their PrepareContext, whose constant() reads this map: emptied, it no longer keeps
+  // the model's weights (and the rewrites' copies of them) alive beside their packed copies.
+  constants.clear();
   // A plan that failed stops its worker thread (without waiting: prepare is synchronous).
   if (!plan.ok) void engine.dispose();
   return plan;
 }
 
-function build(model: OnnxModel, arena: Arena, engine: GemmEngine): Result<Plan> {
-  const constants = new Map(model.initializers.map((t) => [t.name, t]));
+/** The number of nodes of `list` reading each value (graph outputs count as one more reader). */
+function readerCounts(list: readonly PlanNode[], outputs: ReadonlySet<string>): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const p of list) for (const v of new Set(p.node.inputs)) counts.set(v, (counts.get(v) ?? 0) + 1);
+  for (const v of outputs) counts.set(v, (counts.get(v) ?? 0) + 1);
+  return counts;
+}
+
+/** Drops the constants that no node left reads, for lean memory (PrepareOptions.takeWeights). */
+function dropRead(node: OnnxNode, left: Map<string, number>, constants: Map<string, OnnxTensor>, released: (bytes: number) => void): void {
+  let bytes = 0;
+  for (const v of new Set(node.inputs)) {
+    const n = (left.get(v) ?? 0) - 1;
+    left.set(v, n);
+    const t = constants.get(v);
+    if (n > 0 || t === undefined) continue;
+    constants.delete(v);
+    bytes += t.data.byteLength;
+  }
+  if (bytes > 0) released(bytes);
+}
+
+function build(model: OnnxModel, constants: Map<string, OnnxTensor>, arena: Arena, engine: Engine, released?: (bytes: number) => void): Result<Plan> {
   const b = new Builder(constants, arena, engine, model.opsetVersion);
   const graphInputs: Plan['inputs'][number][] = [];
   for (const v of model.inputs) {
@@ -238,9 +284,14 @@ function build(model: OnnxModel, arena: Arena, engine: GemmEngine): Result<Plan>
     const r = b.add({ node, index });
     if (!r.ok) return r;
   }
-  for (const p of fuse(model, rest, constants, (i) => b.context(model.nodes[i]!, i))) {
+  const outputNames = new Set(model.outputs.map((o) => o.name));
+  const rewritten = channelsFirst(dropIdentities(rest, outputNames), constants, outputNames, new Names(model, constants.keys()));
+  const list = fuse(model, rewritten, constants, (i) => b.context(model.nodes[i]!, i));
+  const left = readerCounts(list, outputNames);
+  for (const p of list) {
     const r = b.add(p);
     if (!r.ok) return r;
+    if (released) dropRead(p.node, left, constants, released);
   }
   const outputs: Plan['outputs'][number][] = [];
   for (const v of model.outputs) {
@@ -251,6 +302,6 @@ function build(model: OnnxModel, arena: Arena, engine: GemmEngine): Result<Plan>
   planReleases(b.steps, new Set([...outputs.map((o) => o.slot), ...b.constantSlots.map((c) => c.slot)]));
   return ok({
     inputs: graphInputs, outputs, constants: b.constantSlots, steps: b.steps, slotCount: b.count,
-    arena, gemm: engine, options: engine.options,
+    arena, engine, options: engine.options,
   });
 }

@@ -6,9 +6,9 @@
  * Inputs and outputs are Maps keyed by the model's value names (which come from a file).
  */
 import type { Arena } from './arena.js';
-import type { GemmEngine } from './gemm/engine.js';
+import type { Engine } from './engine/engine.js';
 import type { Env } from './kernel.js';
-import type { VectorOps } from './vector.js';
+import type { VectorOps } from './engine/vector-ops.js';
 import type { Plan, PlanStep } from './plan.js';
 import { isFloat, numel, RunError, shapeText, type Tensor, type Value } from './tensor.js';
 
@@ -42,7 +42,7 @@ function checkInputs(plan: Plan, inputs: ReadonlyMap<string, Tensor>): void {
 class Execution implements Env {
   readonly values: (Value | undefined)[];
   readonly arena: Arena;
-  readonly gemm: GemmEngine;
+  readonly engine: Engine;
   readonly vector: VectorOps;
   private readonly refs = new Map<Float32Array, number>();
   /** Buffers of the current step's inputs that nothing uses after it. */
@@ -51,8 +51,8 @@ class Execution implements Env {
   constructor(plan: Plan) {
     this.values = new Array<Value | undefined>(plan.slotCount);
     this.arena = plan.arena;
-    this.gemm = plan.gemm;
-    this.vector = plan.gemm.vector;
+    this.engine = plan.engine;
+    this.vector = plan.engine.vector;
   }
 
   set(slot: number, t: Value): void {

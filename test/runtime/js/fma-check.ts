@@ -4,7 +4,7 @@
  * use fused multiply-add, and prints whether they did and the worst error against plain loops.
  */
 import { Arena } from '../../../src/runtime/js/arena.js';
-import { GemmEngine } from '../../../src/runtime/js/gemm/engine.js';
+import { Engine } from '../../../src/runtime/js/engine/engine.js';
 import { matrixJob } from '../../../src/runtime/js/gemm/job.js';
 import { packA, packedASize } from '../../../src/runtime/js/gemm/pack.js';
 import { wasmFma } from '../../../src/runtime/js/wasm/kernel.js';
@@ -18,8 +18,8 @@ for (let i = 0; i < a.length; i++) a[i] = Math.sin(i * 0.37);
 for (let i = 0; i < b.length; i++) b[i] = Math.cos(i * 0.11);
 const packed = arena.alloc(packedASize(m, k));
 packA(a, 0, m, k, arena.f32(), arena.offsetOf(packed)!);
-const engine = new GemmEngine(arena, { threads: 1, kernel: 'wasm' });
-engine.run(matrixJob({ m, n, k, a: arena.offsetOf(packed)!, c: arena.offsetOf(c)!, ldc: n, bOff: arena.offsetOf(b)!, bLd: n }));
+const engine = new Engine(arena, { threads: 1, kernel: 'wasm' });
+engine.gemm(matrixJob({ m, n, k, a: arena.offsetOf(packed)!, c: arena.offsetOf(c)!, ldc: n, bOff: arena.offsetOf(b)!, bLd: n }));
 let worst = 0;
 for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) {
   let s = 0;

@@ -2,12 +2,12 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Arena } from '../../../src/runtime/js/arena.js';
-import { GemmEngine } from '../../../src/runtime/js/gemm/engine.js';
+import { Engine } from '../../../src/runtime/js/engine/engine.js';
 import { matrixJob, type GemmJob } from '../../../src/runtime/js/gemm/job.js';
 import { packA, packedASize } from '../../../src/runtime/js/gemm/pack.js';
 import { randTensor, rng } from './helpers.js';
 
-const engines: GemmEngine[] = [];
+const engines: Engine[] = [];
 afterAll(() => Promise.all(engines.map((e) => e.dispose())));
 
 interface Case {
@@ -18,7 +18,7 @@ interface Case {
 }
 
 /** Runs C = A B (+ bias + R, ReLU) through the engine and with naive loops. */
-function check(engine: GemmEngine, arena: Arena, c: Case, seed: number): Float32Array {
+function check(engine: Engine, arena: Arena, c: Case, seed: number): Float32Array {
   const r = rng(seed);
   const a = randTensor(r, [c.m, c.k]).data;
   const b = randTensor(r, [c.k, c.n]).data;
@@ -39,7 +39,7 @@ function check(engine: GemmEngine, arena: Arena, c: Case, seed: number): Float32
   }) as [Float32Array, Float32Array, Float32Array, Float32Array];
   const job: GemmJob = matrixJob({ m: c.m, n: c.n, k: c.k, a: arena.offsetOf(ap)!, c: arena.offsetOf(cc)!, ldc: c.n, bOff: arena.offsetOf(bb)!, bLd: c.n });
   if (c.epilogue) Object.assign(job, { bias: arena.offsetOf(biasA)!, res: arena.offsetOf(resA)!, ldr: c.n, relu: 1 });
-  engine.run(job);
+  engine.gemm(job);
   let worst = 0;
   for (let i = 0; i < want.length; i++) worst = Math.max(worst, Math.abs(cc[i]! - want[i]!) / (1 + Math.abs(want[i]!)));
   expect(worst).toBeLessThan(1e-4);
@@ -53,8 +53,8 @@ const cases: Case[] = [
 
 describe.each(['js', 'wasm'] as const)('GEMM with the %s kernel', (kernel) => {
   const arena = new Arena();
-  const one = new GemmEngine(arena, { threads: 1, kernel });
-  const two = new GemmEngine(arena, { threads: 2, kernel });
+  const one = new Engine(arena, { threads: 1, kernel });
+  const two = new Engine(arena, { threads: 2, kernel });
   engines.push(one, two);
   for (const [i, c] of cases.entries()) {
     it(`${c.m}x${c.k} by ${c.k}x${c.n}${c.epilogue ? ' with bias, residual and ReLU' : ''}, on one and two threads alike`, () => {

@@ -4,7 +4,7 @@
  */
 import { expect } from 'vitest';
 import type { OnnxAttr, OnnxModel, OnnxNode, OnnxTensor } from '../../../src/onnx/model.js';
-import { prepare, run, type PrepareOptions, type Tensor, type Value } from '../../../src/runtime/js/index.js';
+import { dispose, prepare, run, type PrepareOptions, type Tensor, type Value } from '../../../src/runtime/js/index.js';
 import { Rng } from '../../../src/weights/rng.js';
 
 /** Floats in [0, 1) from the project's seeded generator. */
@@ -70,8 +70,12 @@ export function model(spec: ModelSpec): OnnxModel {
 export function runModel(m: OnnxModel, inputs: Record<string, Tensor>, opts: PrepareOptions = {}): Record<string, Tensor> {
   const p = prepare(m, opts);
   if (!p.ok) throw new Error(`prepare failed: ${p.error.code} ${p.error.message}`);
-  const out = run(p.value, new Map(Object.entries(inputs)));
-  return Object.fromEntries([...out].map(([k, v]) => [k, asFloat(v)]));
+  try {
+    const out = run(p.value, new Map(Object.entries(inputs)));
+    return Object.fromEntries([...out].map(([k, v]) => [k, asFloat(v)]));
+  } finally {
+    void dispose(p.value);
+  }
 }
 
 /** A float32 output; an int64 one (Shape) as float32 values. */

@@ -88,3 +88,24 @@ it('reports a run that needs more than the 4 GiB of WebAssembly memory as E0404,
   if (!p.ok) throw new Error(p.error.message);
   expect(() => run(p.value, new Map([['x', randTensor(rng(2), [1, 2])]]))).toThrow(expect.objectContaining({ code: 'E0404' }));
 });
+
+describe('takeWeights', () => {
+  it('empties the model initializers and still computes the same, with a weight two nodes read', () => {
+    const w = init('w', randTensor(rng(4), [4, 3, 3, 3]));
+    const nodes = [
+      node('Conv', ['x', 'w'], ['a'], attrs({ pads: [1, 1, 1, 1] })), node('Relu', ['a'], ['r']),
+      node('Conv', ['x', 'w'], ['b'], attrs({ pads: [1, 1, 1, 1] })), node('Add', ['r', 'b'], ['y']),
+    ];
+    const make = () => model({ inputs: { x: [1, 3, 6, 6] }, outputs: ['y'], nodes, initializers: [w] });
+    const x = randTensor(rng(5), [1, 3, 6, 6]);
+    const plain = prepare(make());
+    const taken = make();
+    let released = 0;
+    const lean = prepare(taken, { takeWeights: true, released: (n) => (released += n) });
+    if (!plain.ok || !lean.ok) throw new Error('prepare failed');
+    expect(taken.initializers).toEqual([]);
+    expect(released).toBe(4 * 27 * 4);
+    const [p, l] = [plain, lean].map((q) => run(q.value, new Map([['x', x]])).get('y')!);
+    expect(l!.data).toEqual(p!.data);
+  });
+});

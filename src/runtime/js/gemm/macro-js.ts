@@ -4,6 +4,7 @@
  * accumulators, what V8 keeps in registers), and `pack` copies whole column panels of a matrix
  * into packed-B layout. Offsets are float indices. wasm/kernel.ts has the SIMD versions.
  */
+import type { GemmJob } from './job.js';
 import { MR, NR } from './pack.js';
 
 /** Applied to a finished block: + bias[row], + R[row][col], then ReLU. Offsets of row 0, col 0. */
@@ -22,11 +23,11 @@ export interface GemmKernels {
     a: number, aStride: number, b: number, c: number, ldc: number, accumulate: boolean, epi: Epilogue | undefined,
   ): void;
   pack(f: Float32Array, src: number, ld: number, kc: number, panels: number, dst: number): void;
-  /** One im2col row into packed layout; arguments as in wasm/im2col.ts, offsets in floats. */
-  im2col(
-    f: Float32Array, dst: number, panelStride: number, plane: number, w: number, h: number, sw: number, sh: number,
-    xOff: number, yOff: number, ow: number, oy: number, ox: number, nc: number, oxLo: number, oxHi: number,
-  ): void;
+  /**
+   * Rows [row0, row0 + rows), columns [j0, j0 + nc) of the job's im2col matrix into packed layout
+   * at dst (see wasm/im2col.ts), offsets in floats.
+   */
+  im2colRows(f: Float32Array, job: GemmJob, row0: number, rows: number, j0: number, nc: number, dst: number, panelStride: number): void;
 }
 
 /** Applies the epilogue to rows [0, rows) x columns [0, cols) of C at `c`. */
@@ -90,7 +91,8 @@ function pack(f: Float32Array, src: number, ld: number, kc: number, panels: numb
   }
 }
 
-const im2col: GemmKernels['im2col'] = (f, dst, panelStride, plane, w, h, sw, sh, xOff, yOff, ow, oy, ox, nc, oxLo, oxHi) => {
+/** One row of the im2col matrix, columns [ox of row oy ...) for nc columns: as wasm/im2col.ts. */
+function im2colRun(f: Float32Array, dst: number, panelStride: number, plane: number, w: number, h: number, sw: number, sh: number, xOff: number, yOff: number, ow: number, oy: number, ox: number, nc: number, oxLo: number, oxHi: number): void {
   for (let t = 0; t < nc; ox = 0, oy++) {
     const end = t + Math.min(ow - ox, nc - t);
     const iy = oy * sh + yOff;
@@ -108,4 +110,20 @@ const im2col: GemmKernels['im2col'] = (f, dst, panelStride, plane, w, h, sw, sh,
   }
 };
 
-export const jsKernels: GemmKernels = { macro, pack, im2col };
+const im2colRows: GemmKernels['im2colRows'] = (f, job, row0, rows, j0, nc, dst, panelStride) => {
+  const { h, w, kh, kw, sw, pw, dh, dw, ow } = job;
+  for (let kk = 0; kk < rows; kk++) {
+    const row = row0 + kk;
+    const ci = Math.floor(row / (kh * kw));
+    const rem = row - ci * kh * kw;
+    const ky = Math.floor(rem / kw);
+    const xOff = (rem - ky * kw) * dw - pw;
+    // Output columns ox with 0 <= ox*sw + xOff < w.
+    const oxLo = xOff >= 0 ? 0 : Math.ceil(-xOff / sw);
+    const oxHi = Math.min(ow, Math.max(0, Math.floor((w - 1 - xOff) / sw) + 1));
+    const oy = Math.floor(j0 / ow);
+    im2colRun(f, dst + kk * NR, panelStride, job.bOff + ci * h * w, w, h, sw, job.sh, xOff, ky * dh - job.ph, ow, oy, j0 - oy * ow, nc, oxLo, oxHi);
+  }
+};
+
+export const jsKernels: GemmKernels = { macro, pack, im2colRows };

@@ -1,6 +1,8 @@
 /**
  * Packing for the blocked GEMM. A (the weights) is packed once, into panels of MR rows stored
- * k-major: element (r, kk) of panel p is at p*K*MR + kk*MR + (r - p*MR), rows past M are zero.
+ * k-major, block by block of KC columns, so that the GEMM reads each (MC x KC) block of A as one
+ * contiguous run: element (r, kk) of panel p, with kk in the block starting at pc (kc wide), is at
+ * pc*Mp + p*kc*MR + (kk - pc)*MR + (r - p*MR), Mp being M rounded up to MR; rows past M are zero.
  * B is packed per (KC x NC) block into panels of NR columns, k-major, columns past N zero; B may
  * be the implicit im2col matrix of an image, which is then never materialised.
  */
@@ -23,22 +25,26 @@ export function packedASize(m: number, k: number): number {
 }
 
 /**
- * Packs the row-major m x k matrix `src` (row r at src[srcOff + r*k]) into `dst` at `dstOff`,
- * multiplying row r by scale[r] when given (a folded batch normalization).
+ * Packs the m x k matrix `src` (element (r, kk) at src[srcOff + r*rowStride + kk*colStride]: by
+ * default row-major, or a transposed matrix read in place) into `dst` at `dstOff`, multiplying
+ * row r by scale[r] when given (a folded batch normalization).
  */
-export function packA(src: Float32Array, srcOff: number, m: number, k: number, dst: Float32Array, dstOff: number, scale?: Float32Array): void {
+export function packA(src: Float32Array, srcOff: number, m: number, k: number, dst: Float32Array, dstOff: number, scale?: Float32Array, rowStride = k, colStride = 1): void {
   const panels = Math.ceil(m / MR);
-  for (let p = 0; p < panels; p++) {
-    const base = dstOff + p * k * MR;
-    for (let r = 0; r < MR; r++) {
-      const row = p * MR + r;
-      if (row >= m) {
-        for (let kk = 0; kk < k; kk++) dst[base + kk * MR + r] = 0;
-        continue;
+  for (let pc = 0; pc < k; pc += KC) {
+    const kc = Math.min(KC, k - pc);
+    for (let p = 0; p < panels; p++) {
+      const base = dstOff + pc * panels * MR + p * kc * MR;
+      for (let r = 0; r < MR; r++) {
+        const row = p * MR + r;
+        if (row >= m) {
+          for (let kk = 0; kk < kc; kk++) dst[base + kk * MR + r] = 0;
+          continue;
+        }
+        const s = scale ? scale[row]! : 1;
+        const from = srcOff + row * rowStride + pc * colStride;
+        for (let kk = 0; kk < kc; kk++) dst[base + kk * MR + r] = src[from + kk * colStride]! * s;
       }
-      const s = scale ? scale[row]! : 1;
-      const from = srcOff + row * k;
-      for (let kk = 0; kk < k; kk++) dst[base + kk * MR + r] = src[from + kk]! * s;
     }
   }
 }
@@ -52,7 +58,7 @@ export function packB(job: GemmJob, f: Float32Array, kernels: GemmKernels, pc: n
   } else if (job.bKind === 2) {
     packTransposed(f, job.bOff + j0 * job.bLd + pc, job.bLd, kc, nc, bp);
   } else {
-    for (let kk = 0; kk < kc; kk++) im2colRow(job, f, kernels, pc + kk, j0, nc, bp + kk * NR, kc * NR);
+    kernels.im2colRows(f, job, pc, kc, j0, nc, bp, kc * NR);
   }
   if (full === nc) return;
   // Zero the columns of the last panel that lie past n.
@@ -75,22 +81,4 @@ function packColumns(f: Float32Array, src: number, ld: number, kc: number, from:
   for (let kk = 0; kk < kc; kk++) {
     for (let q = from; q < to; q++) f[panel + kk * NR + (q - from)] = f[src + kk * ld + q]!;
   }
-}
-
-/**
- * Row `row` of the im2col matrix, columns [j0, j0+nc), into packed layout: the geometry of the
- * row is worked out here, the copying done by the kernel (see wasm/im2col.ts for the arguments).
- */
-function im2colRow(job: GemmJob, f: Float32Array, kernels: GemmKernels, row: number, j0: number, nc: number, dst: number, panelStride: number): void {
-  const { h, w, kh, kw, sw, pw, dh, dw, ow } = job;
-  const ci = (row / (kh * kw)) | 0;
-  const rem = row - ci * kh * kw;
-  const ky = (rem / kw) | 0;
-  const kx = rem - ky * kw;
-  const xOff = kx * dw - pw;
-  // Output columns ox with 0 <= ox*sw + xOff < w.
-  const oxLo = xOff >= 0 ? 0 : Math.ceil(-xOff / sw);
-  const oxHi = Math.min(ow, Math.max(0, Math.floor((w - 1 - xOff) / sw) + 1));
-  const oy = (j0 / ow) | 0;
-  kernels.im2col(f, dst, panelStride, job.bOff + ci * h * w, w, h, sw, job.sh, xOff, ky * dh - job.ph, ow, oy, j0 - oy * ow, nc, oxLo, oxHi);
 }

@@ -3,9 +3,12 @@
  * depth, pack B once, then sweep A in blocks of MC rows with the macro-kernel (JS or WebAssembly).
  * Tiles cut by the matrix's edge are computed whole into a strip and their valid part stored.
  * Bias, residual and ReLU are applied to each tile with the last KC block, while it is in
- * registers. A thread runs `gemmRange` on a chunk of rows or columns.
+ * registers; another activation, to each finished block of rows while it is in cache. A thread
+ * runs `gemmRange` on a chunk of rows or columns.
  */
-import type { GemmJob } from './job.js';
+import type { ActOp } from '../activation.js';
+import type { VectorKernels } from '../vector/kernels.js';
+import { fromBits, type GemmJob } from './job.js';
 import { applyEpilogue, type Epilogue, type GemmKernels } from './macro-js.js';
 import { KC, MC, MR, NC, NR, packB } from './pack.js';
 
@@ -39,13 +42,20 @@ function shifted(epi: Epilogue | undefined, rows: number, cols: number): Epilogu
   return { ...epi, bias: epi.bias < 0 ? -1 : epi.bias + rows, res: epi.res < 0 ? -1 : epi.res + rows * epi.ldr + cols };
 }
 
+/** The job's activation on a finished block of C: one call per row, or one for contiguous rows. */
+function activateBlock(job: GemmJob, f: Float32Array, vector: VectorKernels, c: number, rows: number, cols: number): void {
+  const [op, a, b] = [job.act as ActOp, fromBits(job.actA), fromBits(job.actB)];
+  if (cols === job.ldc) vector.act(f, op, a, b, c, c, rows * cols);
+  else for (let r = 0; r < rows; r++) vector.act(f, op, a, b, c + r * job.ldc, c + r * job.ldc, cols);
+}
+
 /** Computes rows [m0, m1) and columns [n0, n1) of the job; m0 is a multiple of MR. */
 export function gemmRange(
-  job: GemmJob, f: Float32Array, kernels: GemmKernels, ws: number,
+  job: GemmJob, f: Float32Array, kernels: GemmKernels, vector: VectorKernels, ws: number,
   m0: number, m1: number, n0: number, n1: number,
 ): void {
   const { k, ldc } = job;
-  const aStride = k * MR;
+  const mPadded = Math.ceil(job.m / MR) * MR;
   const strip = ws + KC * NC;
   for (let jc = n0; jc < n1; jc += NC) {
     const nc = Math.min(NC, n1 - jc);
@@ -54,11 +64,13 @@ export function gemmRange(
       const kc = Math.min(KC, k - pc);
       const accumulate = pc > 0;
       const last = pc + kc >= k;
+      // This K block of A: its panels, each kc * MR floats, one after the other (pack.ts).
+      const aStride = kc * MR;
       packB(job, f, kernels, pc, kc, jc, nc, ws);
       for (let ic = m0; ic < m1; ic += MC) {
         const mc = Math.min(MC, m1 - ic);
         const mFull = (mc / MR) | 0;
-        const a = job.a + (ic / MR) * aStride + pc * MR;
+        const a = job.a + pc * mPadded + (ic / MR) * aStride;
         const c = job.c + ic * ldc + jc;
         const epi = last ? epilogueAt(job, ic, jc) : undefined;
         kernels.macro(f, mFull, nFull, kc, a, aStride, ws, c, ldc, accumulate, epi);
@@ -71,6 +83,7 @@ export function gemmRange(
           kernels.macro(f, 1, panels, kc, a + mFull * aStride, aStride, ws, strip, panels * NR, false, undefined);
           store(f, strip, panels * NR, c + mFull * MR * ldc, ldc, mc - mFull * MR, nc, accumulate, shifted(epi, mFull * MR, 0));
         }
+        if (last && job.act !== 0) activateBlock(job, f, vector, c, mc, nc);
       }
     }
   }

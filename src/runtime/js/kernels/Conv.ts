@@ -1,19 +1,19 @@
 /**
- * Conv (1-d and 2-d, groups, dilations, pads, auto_pad) as one GEMM per image and group: packed
- * weights times the image's im2col matrix, which the GEMM packs straight from the image (a 1x1
- * stride-1 unpadded conv reads the image as the matrix itself). Constant weights are packed once,
- * at prepare time, with any fused BatchNormalization folded in; fused Add and Relu run in the
- * GEMM's epilogue.
+ * Conv (1-d and 2-d, groups, dilations, pads, auto_pad). Constant weights are prepared once, with
+ * any fused BatchNormalization folded in: a depthwise conv for the direct kernel
+ * (conv-depthwise.ts), any other for the GEMM (conv-gemm.ts); weights computed at run time are
+ * packed for the GEMM on each run. A fused Add and activation (fuse.ts) run in the epilogue.
  */
 import { fail, type Result } from '../../../onnx/read.js';
+import { noActivation } from '../activation.js';
 import { asHW, axesFor, readWindow, type Window } from '../geometry.js';
-import type { GemmJob } from '../gemm/job.js';
-import { inArena, need, optional, shapeError } from '../inputs.js';
+import { need, optional, shapeError } from '../inputs.js';
 import { step, type ConvFusion, type Env, type Kernel, type PrepareContext } from '../kernel.js';
 import { numel, shapeText, type Tensor, type Value } from '../tensor.js';
 import { checkNode } from './arity.js';
-import { binaryInto } from './binary.js';
-import { packConv, type PackedConv } from './conv-weights.js';
+import { depthwiseConv, isDepthwise } from './conv-depthwise.js';
+import { gemmConv, type ConvShape } from './conv-gemm.js';
+import { packConv, packDepthwise, type PackedConv, type PackedDepthwise } from './conv-weights.js';
 
 interface ConvSetup {
   label: string;
@@ -21,6 +21,9 @@ interface ConvSetup {
   group: number;
   fusion: ConvFusion;
 }
+
+/** Weights prepared at prepare time, with the shape they had. */
+type Fixed = { dims: number[] } & ({ kind: 'gemm'; packed: PackedConv } | { kind: 'depthwise'; packed: PackedDepthwise });
 
 function checkWeights(s: ConvSetup, w: readonly number[]): string | undefined {
   if (w.length !== 3 && w.length !== 4) return `weights of shape ${shapeText(w)}: only 1-d and 2-d convolutions are supported`;
@@ -30,74 +33,35 @@ function checkWeights(s: ConvSetup, w: readonly number[]): string | undefined {
   return undefined;
 }
 
-/** Weights packed at prepare time, with the shape they had. */
-interface FixedWeights {
-  packed: PackedConv;
-  dims: number[];
-}
-
-function runConv(s: ConvSetup, inputs: (Value | undefined)[], env: Env, fixed: FixedWeights | undefined): Tensor[] {
-  const x = need(inputs, 0, s.label);
-  const temps: Float32Array[] = [];
-  let packed = fixed?.packed;
-  const wDims = fixed ? fixed.dims : need(inputs, 1, s.label).dims;
-  if (!packed) {
-    const why = checkWeights(s, wDims);
-    if (why !== undefined) shapeError(s.label, why);
-    const w = need(inputs, 1, s.label);
-    const b = optional(inputs, 2, s.label);
-    if (b && b.data.length !== wDims[0]) shapeError(s.label, `bias has ${b.data.length} values for ${wDims[0]} output channels`);
-    packed = packConv(env.arena, w.data, wDims[0]!, numel(wDims.slice(1)), s.group, b?.data, s.fusion.bn);
-    temps.push(...packed.blocks);
-  }
-  const [m, cg] = [wDims[0]!, wDims[1]!];
+/** The output geometry of input x for weights of shape wDims. */
+function shapeOf(s: ConvSetup, x: Tensor, wDims: number[]): ConvShape {
   if (x.dims.length !== wDims.length) shapeError(s.label, `input of shape ${shapeText(x.dims)} does not fit weights of shape ${shapeText(wDims)}`);
-  const [n, c] = [x.dims[0]!, x.dims[1]!];
-  if (c !== cg * s.group) shapeError(s.label, `input has ${c} channels, the weights expect ${cg * s.group}`);
+  if (x.dims[1] !== wDims[1]! * s.group) shapeError(s.label, `input has ${x.dims[1]} channels, the weights expect ${wDims[1]! * s.group}`);
   const axes = axesFor(s.window, x.dims.slice(2), wDims.slice(2));
   if (typeof axes === 'string') shapeError(s.label, axes);
   const [ay, ax] = asHW(axes);
-  const outDims = [n, m, ...axes.map((a) => a.out)];
-  const y = env.output(outDims);
-  const [h, w] = x.dims.length === 4 ? [x.dims[2]!, x.dims[3]!] : [1, x.dims[2]!];
-  const hw = h * w;
-  const ohw = ay.out * ax.out;
-  const mg = m / s.group;
-  const kg = cg * ay.k * ax.k;
-  const resIndex = s.fusion.residual;
-  const res = resIndex === undefined ? undefined : need(inputs, resIndex, s.label);
-  const resInEpilogue = res !== undefined && res.dims.join() === outDims.join();
-  const xOff = inArena(env, x, temps);
-  const yOff = env.arena.offsetOf(y.data)!;
-  const rOff = resInEpilogue ? inArena(env, res, temps) : -1;
-  const pointwise = ay.k === 1 && ax.k === 1 && ay.s === 1 && ax.s === 1 &&
-    ay.padBegin + ay.padEnd + ax.padBegin + ax.padEnd === 0;
-  for (let img = 0; img < n; img++) {
-    for (let g = 0; g < s.group; g++) {
-      const rows = (img * m + g * mg) * ohw;
-      const job: GemmJob = {
-        m: mg, n: ohw, k: kg, a: packed.groups[g]!, c: yOff + rows, ldc: ohw,
-        bias: packed.bias < 0 ? -1 : packed.bias + g * mg, res: rOff < 0 ? -1 : rOff + rows, ldr: ohw,
-        relu: s.fusion.relu && (res === undefined || resInEpilogue) ? 1 : 0,
-        bKind: pointwise ? 0 : 1, bOff: xOff + (img * c + g * cg) * hw, bLd: hw,
-        ch: cg, h, w, kh: ay.k, kw: ax.k, sh: ay.s, sw: ax.s, ph: ay.padBegin, pw: ax.padBegin, dh: ay.d, dw: ax.d, ow: ax.out,
-      };
-      env.gemm.run(job);
-    }
+  return { label: s.label, group: s.group, fusion: s.fusion, wDims, ay, ax, outDims: [x.dims[0]!, wDims[0]!, ...axes.map((a) => a.out)] };
+}
+
+function runConv(s: ConvSetup, inputs: (Value | undefined)[], env: Env, fixed: Fixed | undefined): Tensor[] {
+  const x = need(inputs, 0, s.label);
+  const res = s.fusion.residual === undefined ? undefined : need(inputs, s.fusion.residual, s.label);
+  if (fixed?.kind === 'depthwise') return [depthwiseConv(shapeOf(s, x, fixed.dims), x, res, fixed.packed, env)];
+  if (fixed?.kind === 'gemm') return [gemmConv(shapeOf(s, x, fixed.dims), x, res, fixed.packed, env)];
+  const w = need(inputs, 1, s.label);
+  const why = checkWeights(s, w.dims);
+  if (why !== undefined) shapeError(s.label, why);
+  const b = optional(inputs, 2, s.label);
+  if (b && b.data.length !== w.dims[0]) shapeError(s.label, `bias has ${b.data.length} values for ${w.dims[0]} output channels`);
+  const packed = packConv(env.arena, w.data, w.dims[0]!, numel(w.dims.slice(1)), s.group, b?.data, s.fusion.bn);
+  try {
+    return [gemmConv(shapeOf(s, x, w.dims), x, res, packed, env)];
+  } finally {
+    for (const block of packed.blocks) env.free(block);
   }
-  for (const t of temps) env.free(t);
-  if (res !== undefined && !resInEpilogue) addAfter(s, y, res);
-  return [y];
 }
 
-/** A fused Add whose other operand broadcasts: done after the GEMM, with the Relu. */
-function addAfter(s: ConvSetup, y: Tensor, res: Tensor): void {
-  if (numel(res.dims) > numel(y.dims)) shapeError(s.label, `the fused Add's operand ${shapeText(res.dims)} is larger than the output`);
-  binaryInto('add', y.data, y.dims, y, res);
-  if (s.fusion.relu) for (let i = 0; i < y.data.length; i++) if (y.data[i]! < 0) y.data[i] = 0;
-}
-
-function prepareConv(ctx: PrepareContext): Result<{ setup: ConvSetup; fixed?: FixedWeights; consumed: number[] }> {
+function prepareConv(ctx: PrepareContext): Result<{ setup: ConvSetup; fixed?: Fixed; consumed: number[] }> {
   const maxInputs = ctx.fusion?.residual !== undefined ? ctx.fusion.residual + 1 : 3;
   const c = checkNode(ctx, { auto_pad: 'string', dilations: 'ints', group: 'int', kernel_shape: 'ints', pads: 'ints', strides: 'ints' }, [2, maxInputs], [1, 1]);
   if (!c.ok) return c;
@@ -105,7 +69,7 @@ function prepareConv(ctx: PrepareContext): Result<{ setup: ConvSetup; fixed?: Fi
   if (!window.ok) return window;
   const group = ctx.attrs.int('group', 1);
   if (group < 1) return ctx.attrs.bad('group', 'expected a positive group count');
-  const setup: ConvSetup = { label: ctx.label, window: window.value, group, fusion: ctx.fusion ?? { relu: false } };
+  const setup: ConvSetup = { label: ctx.label, window: window.value, group, fusion: ctx.fusion ?? { act: noActivation } };
   const w = ctx.constant(1);
   const b = ctx.node.inputs[2] ? ctx.constant(2) : undefined;
   const bRuntime = ctx.node.inputs[2] !== undefined && ctx.node.inputs[2] !== '' && b === undefined;
@@ -114,11 +78,16 @@ function prepareConv(ctx: PrepareContext): Result<{ setup: ConvSetup; fixed?: Fi
     return { ok: true, value: { setup, consumed: [] } };
   }
   if (w.dataType !== 'float32' || (b && b.dataType !== 'float32')) return fail('E0803', `${ctx.label}: weights and bias must be float32`);
-  const why = checkWeights(setup, w.dims);
+  // A MatMul made a conv keeps its weights [Cin, Cout], read transposed.
+  const dims = ctx.transposedWeights ? [w.dims[1]!, w.dims[0]!, 1, 1] : w.dims;
+  const why = checkWeights(setup, dims);
   if (why !== undefined) return fail('E0803', `${ctx.label}: ${why}`);
-  if (b && b.data.length !== w.dims[0]) return fail('E0803', `${ctx.label}: bias has ${b.data.length} values for ${w.dims[0]} output channels`);
-  const packed = packConv(ctx.arena, w.data as Float32Array, w.dims[0]!, numel(w.dims.slice(1)), group, b?.data as Float32Array | undefined, setup.fusion.bn);
-  return { ok: true, value: { setup, fixed: { packed, dims: w.dims }, consumed: b ? [1, 2] : [1] } };
+  if (b && b.data.length !== dims[0]) return fail('E0803', `${ctx.label}: bias has ${b.data.length} values for ${dims[0]} output channels`);
+  const [data, bias, m] = [w.data as Float32Array, b?.data as Float32Array | undefined, dims[0]!];
+  const fixed: Fixed = isDepthwise(group, dims)
+    ? { kind: 'depthwise', dims, packed: packDepthwise(ctx.arena, data, m, numel(dims.slice(2)), bias, setup.fusion.bn) }
+    : { kind: 'gemm', dims, packed: packConv(ctx.arena, data, m, numel(dims.slice(1)), group, bias, setup.fusion.bn, ctx.transposedWeights) };
+  return { ok: true, value: { setup, fixed, consumed: b ? [1, 2] : [1] } };
 }
 
 export const Conv: Kernel = (ctx) => {

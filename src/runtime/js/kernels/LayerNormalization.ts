@@ -3,10 +3,14 @@
  * and unit variance (biased, with epsilon), then scaled and shifted by Scale and B (which
  * broadcast to the slice). The optional outputs Mean and InvStdDev have the input's shape with the
  * normalized axes set to 1. Sums are kept in float64, as the statistics of a float32 slice should.
+ * In a channels-last region rewritten to NCHW (rewrite/channels-last.ts) the normalized axis is
+ * the channel axis: each position of each image is normalized over its channels, on the engine.
  */
 import { broadcastDims } from '../broadcast.js';
-import { need, optional, shapeError } from '../inputs.js';
-import { step, type Kernel } from '../kernel.js';
+import { Task } from '../engine/tasks.js';
+import { floatBits } from '../gemm/job.js';
+import { inArena, need, optional, shapeError } from '../inputs.js';
+import { step, type Env, type Kernel } from '../kernel.js';
 import { numel, shapeText, type Tensor } from '../tensor.js';
 import { checkNode } from './arity.js';
 
@@ -35,12 +39,31 @@ function expand(p: Tensor, slice: number[], label: string): Float32Array {
   shapeError(label, `a parameter of shape ${shapeText(p.dims)} is not supported for ${shapeText(slice)}`);
 }
 
+/** Normalization over the channel axis of an NCHW tensor, with per-channel scale and bias. */
+function channelNorm(x: Tensor, scale: Tensor, bias: Tensor | undefined, eps: number, env: Env, label: string): Tensor {
+  const [n, c] = [x.dims[0]!, x.dims[1]!];
+  if (x.dims.length < 3 || scale.data.length !== c || (bias && bias.data.length !== c)) shapeError(label, `parameters do not fit channels of ${shapeText(x.dims)}`);
+  const y = env.output(x.dims);
+  const temps: Float32Array[] = [];
+  const zero = bias ? undefined : env.scratch(c).fill(0);
+  if (zero) temps.push(zero);
+  env.engine.run(Task.chanNorm, {
+    x: inArena(env, x, temps), dst: env.arena.offsetOf(y.data)!, n, c, hw: numel(x.dims.slice(2)),
+    gamma: inArena(env, scale, temps), beta: inArena(env, bias ?? { dims: [c], data: zero! }, temps), eps: floatBits(eps),
+  });
+  for (const t of temps) env.free(t);
+  return y;
+}
+
 export const LayerNormalization: Kernel = (ctx) => {
   const c = checkNode(ctx, { axis: 'int', epsilon: 'float', stash_type: 'int' }, [2, 3], [1, 3]);
   if (!c.ok) return c;
   if (ctx.attrs.int('stash_type', 1) !== 1) return ctx.attrs.bad('stash_type', 'only float32 statistics (1) are supported');
   const axis = ctx.attrs.int('axis', -1);
   const eps = ctx.attrs.float('epsilon', 1e-5);
+  if (ctx.channelsFirst) {
+    return step({ run: (inputs, env) => [channelNorm(need(inputs, 0, ctx.label), need(inputs, 1, ctx.label), optional(inputs, 2, ctx.label), eps, env, ctx.label)] });
+  }
   return step({
     run(inputs, env) {
       const x = need(inputs, 0, ctx.label);

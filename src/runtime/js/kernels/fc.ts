@@ -26,13 +26,10 @@ export function packFc(arena: Arena, b: OnnxTensor, transB: boolean, c: OnnxTens
   const [features, inputs] = transB ? [b.dims[0]!, b.dims[1]!] : [b.dims[1]!, b.dims[0]!];
   const vector = c && c.dataType === 'float32' && c.data.length === features && c.dims.length <= 2 && c.dims[c.dims.length - 1] === features;
   if (c && !vector) return undefined;
-  let w = b.data as Float32Array;
-  if (!transB) {
-    w = new Float32Array(features * inputs);
-    for (let i = 0; i < inputs; i++) for (let o = 0; o < features; o++) w[o * inputs + i] = (b.data as Float32Array)[i * features + o]!;
-  }
   const packed = arena.alloc(packedASize(features, inputs));
-  packA(w, 0, features, inputs, arena.f32(), arena.offsetOf(packed)!, new Float32Array(features).fill(alpha));
+  // W' is B itself (transB) or B read transposed.
+  const [rowStride, colStride] = transB ? [inputs, 1] : [1, features];
+  packA(b.data as Float32Array, 0, features, inputs, arena.f32(), arena.offsetOf(packed)!, new Float32Array(features).fill(alpha), rowStride, colStride);
   let bias = -1;
   if (c && beta !== 0) {
     const v = arena.alloc(features);
@@ -55,7 +52,7 @@ export function runFc(fc: PackedFc, x: Tensor, transA: boolean, env: Env, label:
   const job = matrixJob({ m: fc.features, n: batch, k, a: fc.a, c: env.arena.offsetOf(out)!, ldc: batch, bOff: xOff, bLd: transA ? batch : k });
   if (!transA) job.bKind = 2;
   job.bias = fc.bias;
-  env.gemm.run(job);
+  env.engine.gemm(job);
   if (!direct) {
     for (let o = 0; o < fc.features; o++) for (let j = 0; j < batch; j++) y.data[j * fc.features + o] = out[o * batch + j]!;
     env.free(out);

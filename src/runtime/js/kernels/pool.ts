@@ -1,12 +1,16 @@
 /**
  * MaxPool and AveragePool over 1-d or 2-d windows: for each image plane and output position, the
- * window clipped to the input (and, for an average counting pads, to the padded input).
+ * window clipped to the input (and, for an average counting pads, to the padded input). MaxPool
+ * runs as an engine task shared by both threads (the depthwise kernels' max mode, SIMD for the
+ * common windows); AveragePool with the loops below.
  */
 import { fail, type Result } from '../../../onnx/read.js';
 import { asHW, axesFor, readWindow, type Axis } from '../geometry.js';
-import { need, shapeError } from '../inputs.js';
-import { step, type Kernel, type PrepareContext } from '../kernel.js';
-import { shapeText } from '../tensor.js';
+import { inArena, need, shapeError } from '../inputs.js';
+import { paddedSize, windowMode, type DepthwiseTask } from '../depthwise/task.js';
+import { Task } from '../engine/tasks.js';
+import { step, type Env, type Kernel, type PrepareContext } from '../kernel.js';
+import { shapeText, type Tensor } from '../tensor.js';
 import { checkNode } from './arity.js';
 
 /**
@@ -41,27 +45,6 @@ function spans(a: Axis, n: number): Spans {
 /** Max or average of every window of one plane. */
 type Reduce = (src: Float32Array, base: number, w: number, ry: Spans, rx: Spans, dy: number, dx: number, out: Float32Array, at: number) => void;
 
-const maxPlane: Reduce = (src, base, w, ry, rx, dy, dx, out, at) => {
-  const { first: fy, count: cy } = ry;
-  const { first: fx, count: cx } = rx;
-  const rowStep = dy * w;
-  for (let oy = 0; oy < fy.length; oy++) {
-    const rows = cy[oy]!;
-    const top = base + fy[oy]! * w;
-    for (let ox = 0; ox < fx.length; ox++) {
-      const cols = cx[ox]!;
-      let m = -Infinity;
-      for (let ty = 0, row = top + fx[ox]!; ty < rows; ty++, row += rowStep) {
-        for (let tx = 0, p = row; tx < cols; tx++, p += dx) {
-          const v = src[p]!;
-          if (v > m || v !== v) m = v;
-        }
-      }
-      out[at++] = m;
-    }
-  }
-};
-
 function averagePlane(includePad: boolean): Reduce {
   return (src, base, w, ry, rx, dy, dx, out, at) => {
     const { first: fy, count: cy, padded: py } = ry;
@@ -83,9 +66,24 @@ function averagePlane(includePad: boolean): Reduce {
   };
 }
 
+/** A max pool on the engine: the depthwise task's max mode over padded copies of each plane. */
+function maxOnEngine(x: Tensor, y: Tensor, ay: Axis, ax: Axis, env: Env): void {
+  const temps: Float32Array[] = [];
+  const [h, wd] = x.dims.length === 4 ? [x.dims[2]!, x.dims[3]!] : [1, x.dims[2]!];
+  const geometry = { h, wd, oh: ay.out, ow: ax.out, kh: ay.k, kw: ax.k, sh: ay.s, sw: ax.s, pt: ay.padBegin, pl: ax.padBegin, dh: ay.d, dw: ax.d };
+  const { hp, wp } = paddedSize(geometry);
+  const [scr0, scr1] = env.engine.scratchFor(hp * wp);
+  const task: DepthwiseTask = {
+    ...geometry, hp, wp, scr0, scr1, x: inArena(env, x, temps), y: env.arena.offsetOf(y.data)!, w: 0, bias: -1,
+    n: x.dims[0]!, c: x.dims[1]!, mult: 1, act: 0, actA: 0, actB: 0, k: Math.max(ay.k, ax.k), mode: windowMode.max,
+  };
+  env.engine.run(Task.depthwise, task as unknown as Record<string, number>);
+  for (const t of temps) env.free(t);
+}
+
 function poolKernel(
   allowed: Record<string, 'int' | 'ints' | 'string'>, check: (ctx: PrepareContext) => Result<void>,
-  reduce: (ctx: PrepareContext) => Reduce,
+  reduce: (ctx: PrepareContext) => Reduce | 'max',
 ): Kernel {
   return (ctx) => {
     const c = checkNode(ctx, { auto_pad: 'string', ceil_mode: 'int', kernel_shape: 'ints', pads: 'ints', strides: 'ints', ...allowed }, [1, 1], [1, 2]);
@@ -109,6 +107,10 @@ function poolKernel(
         const h = x.dims.length === 4 ? x.dims[2]! : 1;
         const w = x.dims[x.dims.length - 1]!;
         const y = env.output([x.dims[0]!, x.dims[1]!, ...axes.map((a) => a.out)]);
+        if (fn === 'max') {
+          if (y.data.length > 0) maxOnEngine(x, y, ay, ax, env);
+          return [y];
+        }
         const planes = x.dims[0]! * x.dims[1]!;
         const ry = spans(ay, h);
         const rx = spans(ax, w);
@@ -122,7 +124,7 @@ function poolKernel(
 export const maxPool = poolKernel(
   { dilations: 'ints', storage_order: 'int' },
   () => ({ ok: true, value: undefined }),
-  () => maxPlane,
+  () => 'max',
 );
 
 export const averagePool = poolKernel(

@@ -1,8 +1,8 @@
 /**
- * A tiny WebAssembly binary writer: just what the GEMM kernels need (i32 and f32 arithmetic,
- * structured control flow, loads and stores, the 128-bit SIMD subset), one imported shared
- * memory, and exported functions. Instructions are written as in the text format, one method each,
- * so a kernel reads like WAT; no toolchain is needed at install, build or run time.
+ * A tiny WebAssembly binary writer: just what the executor's kernels need (i32 and f32
+ * arithmetic, structured control flow, loads and stores, the 128-bit SIMD subset), one imported
+ * shared memory, and exported functions. Instructions are written as in the text format, one
+ * method each, so a kernel reads like WAT; no toolchain is needed at install, build or run time.
  */
 
 export const i32 = 0x7f;
@@ -100,6 +100,15 @@ export class Func {
   drop(): this { return this.op(0x1a); }
   select(): this { return this.op(0x1b); }
 
+  brTable(depths: number[], def: number): this {
+    this.code.push(0x0e);
+    uleb(depths.length, this.code);
+    for (const d of depths) uleb(d, this.code);
+    uleb(def, this.code);
+    return this;
+  }
+  return(): this { return this.op(0x0f); }
+
   i32Add(): this { return this.op(0x6a); }
   i32Sub(): this { return this.op(0x6b); }
   i32Mul(): this { return this.op(0x6c); }
@@ -112,8 +121,26 @@ export class Func {
   i32LtU(): this { return this.op(0x49); }
   i32GtS(): this { return this.op(0x4a); }
   i32GeS(): this { return this.op(0x4e); }
+  i32LeS(): this { return this.op(0x4c); }
+  i32Eq(): this { return this.op(0x46); }
+  i32DivS(): this { return this.op(0x6d); }
+  i32Or(): this { return this.op(0x72); }
+  i32Load(offset = 0): this { return this.op(0x28).mem(2, offset); }
+  i32Store(offset = 0): this { return this.op(0x36).mem(2, offset); }
 
   f32Zero(): this { return this.op(0x43, 0, 0, 0, 0); }
+  f32Const(v: number): this {
+    this.code.push(0x43, ...new Uint8Array(Float32Array.of(v).buffer));
+    return this;
+  }
+  f32Add(): this { return this.op(0x92); }
+  f32Sub(): this { return this.op(0x93); }
+  f32Mul(): this { return this.op(0x94); }
+  f32Div(): this { return this.op(0x95); }
+  f32Sqrt(): this { return this.op(0x91); }
+  f32ConvertI32S(): this { return this.op(0xb2); }
+  memoryCopy(): this { return this.op(0xfc, 10, 0, 0); }
+  memoryFill(): this { return this.op(0xfc, 11, 0); }
   f32Load(offset = 0): this { return this.op(0x2a).mem(2, offset); }
   f32Store(offset = 0): this { return this.op(0x38).mem(2, offset); }
 
@@ -125,10 +152,49 @@ export class Func {
     for (let i = 0; i < 16; i++) this.code.push(0);
     return this;
   }
+  v128Const(lanes: readonly number[]): this {
+    this.simd(0x0c);
+    this.code.push(...new Uint8Array(Float32Array.from(lanes).buffer));
+    return this;
+  }
+  /** A vector of four equal floats. */
+  f32x4Const(v: number): this { return this.v128Const([v, v, v, v]); }
+  /** A vector of four equal 32-bit integers. */
+  i32x4Const(v: number): this {
+    this.simd(0x0c);
+    this.code.push(...new Uint8Array(Int32Array.of(v, v, v, v).buffer));
+    return this;
+  }
+  /** i8x16.shuffle: bytes of the result from the 32 bytes of the two operands. */
+  i8x16Shuffle(bytes: readonly number[]): this {
+    this.simd(0x0d);
+    this.code.push(...bytes);
+    return this;
+  }
   f32x4Splat(): this { return this.simd(0x13); }
+  f32x4ExtractLane(lane: number): this { this.simd(0x1f); this.code.push(lane); return this; }
+  f32x4ReplaceLane(lane: number): this { this.simd(0x20); this.code.push(lane); return this; }
+  v128And(): this { return this.simd(0x4e); }
+  v128Or(): this { return this.simd(0x50); }
+  v128Xor(): this { return this.simd(0x51); }
+  v128Bitselect(): this { return this.simd(0x52); }
+  f32x4Lt(): this { return this.simd(0x43); }
+  f32x4Nearest(): this { return this.simd(0x6a); }
+  i32x4Shl(): this { return this.simd(0xab); }
+  i32x4Add(): this { return this.simd(0xae); }
+  i32x4TruncSatF32x4S(): this { return this.simd(0xf8); }
+  f32x4Abs(): this { return this.simd(0xe0); }
+  f32x4Neg(): this { return this.simd(0xe1); }
+  f32x4Sqrt(): this { return this.simd(0xe3); }
   f32x4Add(): this { return this.simd(0xe4); }
+  f32x4Sub(): this { return this.simd(0xe5); }
   f32x4Mul(): this { return this.simd(0xe6); }
+  f32x4Div(): this { return this.simd(0xe7); }
   f32x4Max(): this { return this.simd(0xe9); }
+  /** Pseudo-minimum b < a ? b : a: one instruction on x86; keeps a NaN in a. */
+  f32x4Pmin(): this { return this.simd(0xea); }
+  /** Pseudo-maximum a < b ? b : a: one instruction on x86; keeps a NaN in a. */
+  f32x4Pmax(): this { return this.simd(0xeb); }
   /** Relaxed SIMD: a * b + c, fused or not as the hardware does it. */
   f32x4RelaxedMadd(): this { return this.simd(0x105); }
 
@@ -156,6 +222,7 @@ export class Func {
  * their names.
  */
 export function encodeModule(funcs: Func[], maxPages: number): Uint8Array<ArrayBuffer> {
+  // Each function gets its own type entry: simple, and the few duplicates cost nothing.
   const out = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
   const types = funcs.map((f) => [0x60, ...vec(f.params.map((p) => [p])), ...vec(f.results.map((r) => [r]))]);
   section(1, vec(types), out);

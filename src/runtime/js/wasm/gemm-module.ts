@@ -13,7 +13,7 @@
  *
  *   im2col(...): one row of an implicit im2col matrix, see im2col.ts.
  */
-import { encodeModule, Func, i32, v128 } from './encoder.js';
+import { Func, i32, v128 } from './encoder.js';
 import { im2colKernel } from './im2col.js';
 
 export interface MacroShape {
@@ -129,9 +129,6 @@ function packKernel(shape: MacroShape): Func {
   return f;
 }
 
-/** Largest memory the module accepts: 65536 pages of 64 KiB, 4 GiB. */
-export const maxPages = 65536;
-
-export function gemmModuleBytes(shape: MacroShape): Uint8Array<ArrayBuffer> {
-  return encodeModule([macroKernel(shape), packKernel(shape), im2colKernel(4 * shape.nv)], maxPages);
+export function gemmFunctions(shape: MacroShape): Func[] {
+  return [macroKernel(shape), packKernel(shape), im2colKernel(4 * shape.nv)];
 }

@@ -1,16 +1,23 @@
 /**
- * The WebAssembly SIMD kernels bound to an arena's memory, behind the GemmKernels interface of
- * the JS ones (float offsets in, byte offsets to WebAssembly, 0 for an absent pointer).
+ * The WebAssembly SIMD kernels bound to an arena's memory, behind the GemmKernels and
+ * VectorKernels interfaces of the JS ones (float offsets in, byte offsets to WebAssembly, 0 for an
+ * absent pointer).
  */
 import v8 from 'node:v8';
 import type { GemmKernels } from '../gemm/macro-js.js';
-import { MR, NR } from '../gemm/pack.js';
-import { gemmModuleBytes } from './gemm-module.js';
+import type { VectorKernels } from '../vector/kernels.js';
+import { activationNames, binaryOps } from './vector-module.js';
+import { depthwiseShapes, maxPoolShapes } from './depthwise-module.js';
+import { depthwiseJs } from '../depthwise/js.js';
+import { jsVectorKernels } from '../vector/js.js';
+import { padValue, planeOffsets, windowMode, type DepthwiseTask } from '../depthwise/task.js';
+import { fromBits } from '../gemm/job.js';
+import { kernelModuleBytes } from './module.js';
 
 let compiled: WebAssembly.Module | undefined;
 
 function moduleBytes(fma: boolean): Uint8Array<ArrayBuffer> {
-  return gemmModuleBytes({ mr: MR, nv: NR / 4, fma });
+  return kernelModuleBytes(fma);
 }
 
 function validates(fma: boolean): boolean {
@@ -42,12 +49,66 @@ export function wasmFma(): boolean {
 
 type Fn = (...args: number[]) => void;
 
-export function wasmKernels(memory: WebAssembly.Memory): GemmKernels {
+/** The compiled module (compiled once per thread; a worker is handed the main thread's). */
+export function compiledModule(): WebAssembly.Module {
   compiled ??= new WebAssembly.Module(moduleBytes(wasmFma()));
-  const exports = new WebAssembly.Instance(compiled, { env: { memory } }).exports;
+  return compiled;
+}
+
+/** Both kernel sets, from one instance of `module` bound to `memory`. */
+export function wasmKernelSets(memory: WebAssembly.Memory, module = compiledModule()): { gemm: GemmKernels; vector: VectorKernels } {
+  const exports = new WebAssembly.Instance(module, { env: { memory } }).exports;
+  return { gemm: gemmKernels(exports), vector: vectorKernels(exports) };
+}
+
+function vectorKernels(exports: WebAssembly.Exports): VectorKernels {
+  const acts: Fn[] = [];
+  for (const [name, op] of activationNames) acts[op] = exports[`act_${name}`] as Fn;
+  const fns = (kind: string) => Object.fromEntries(binaryOps.map((op) => [op, exports[`${kind}_${op}`] as Fn])) as Record<(typeof binaryOps)[number], Fn>;
+  const [binary, rows, cols] = [fns('binary'), fns('rows'), fns('cols')];
+  const mean = exports['mean'] as Fn;
+  const pad = exports['dw_pad'] as Fn;
+  const chanNorm = exports['chan_norm'] as Fn;
+  const convs = new Map(depthwiseShapes.map(([k, s]) => [`conv${k}/${s}`, exports[`dw_k${k}_s${s}`] as Fn]));
+  for (const [k, s] of maxPoolShapes) convs.set(`max${k}/${s}`, exports[`max_k${k}_s${s}`] as Fn);
+  /** Output planes [p0, p1): the SIMD kernel of the task's shape, or the JS one. */
+  const depthwise = (f: Float32Array, t: DepthwiseTask, p0: number, p1: number, thread: number) => {
+    const kind = t.mode === windowMode.max ? 'max' : 'conv';
+    const conv = t.kh === t.kw && t.sh === t.sw && t.dh === 1 && t.dw === 1 ? convs.get(`${kind}${t.kh}/${t.sh}`) : undefined;
+    if (conv === undefined) return depthwiseJs(f, t, p0, p1, thread);
+    const scratch = thread === 0 ? t.scr0 : t.scr1;
+    f.fill(padValue(t), scratch, scratch + t.hp * t.wp);
+    const act = acts[t.act];
+    const [a, b] = [fromBits(t.actA), fromBits(t.actB)];
+    for (let p = p0; p < p1; p++) {
+      const at = planeOffsets(t, p);
+      pad(at.src * 4, t.h, t.wd, scratch * 4, t.wp, t.pt, t.pl);
+      const init = t.mode === windowMode.max ? -Infinity : t.bias < 0 ? 0 : f[t.bias + at.channel]!;
+      conv(scratch * 4, t.wp, at.dst * 4, t.oh, t.ow, at.w * 4, init);
+      if (act) act(at.dst * 4, at.dst * 4, t.oh * t.ow, a, b);
+    }
+  };
+  return {
+    depthwise,
+    chanNorm(f, x, dst, c, hw, gamma, beta, eps, p0, p1) {
+      if (p1 - p0 < 4) jsVectorKernels.chanNorm(f, x, dst, c, hw, gamma, beta, eps, p0, p1);
+      else chanNorm(x * 4, dst * 4, c, hw, gamma * 4, beta * 4, eps, p0, p1);
+    },
+    act(_f, op, a, b, src, dst, n) {
+      if (n > 0 && op !== 0) acts[op]!(src * 4, dst * 4, n, a, b);
+      else if (n > 0 && src !== dst) _f.copyWithin(dst, src, src + n);
+    },
+    binary: (_f, op, x, y, dst, n) => binary[op](x * 4, y * 4, dst * 4, n),
+    rows: (_f, op, x, s, dst, r, len) => rows[op](x * 4, s * 4, dst * 4, r, len),
+    cols: (_f, op, x, s, dst, r, len) => cols[op](x * 4, s * 4, dst * 4, r, len),
+    mean: (_f, x, dst, planes, size) => mean(x * 4, dst * 4, planes, size),
+  };
+}
+
+function gemmKernels(exports: WebAssembly.Exports): GemmKernels {
   const macro = exports['macro'] as Fn;
   const pack = exports['pack'] as Fn;
-  const im2col = exports['im2col'] as Fn;
+  const im2colRows = exports['im2col_rows'] as Fn;
   return {
     macro(_f, mTiles, nTiles, kc, a, aStride, b, c, ldc, accumulate, epi) {
       if (mTiles <= 0 || nTiles <= 0) return;
@@ -59,8 +120,8 @@ export function wasmKernels(memory: WebAssembly.Memory): GemmKernels {
     pack(_f, src, ld, kc, panels, dst) {
       if (panels > 0 && kc > 0) pack(src * 4, ld * 4, kc, panels, dst * 4);
     },
-    im2col(_f, dst, panelStride, plane, w, h, sw, sh, xOff, yOff, ow, oy, ox, nc, oxLo, oxHi) {
-      im2col(dst * 4, panelStride * 4, plane * 4, w, h, sw, sh, xOff, yOff, ow, oy, ox, nc, oxLo, oxHi);
+    im2colRows(_f, j, row0, rows, j0, nc, dst, panelStride) {
+      im2colRows(dst * 4, panelStride * 4, j.bOff * 4, j.h, j.w, j.kh, j.kw, j.sh, j.sw, j.ph, j.pw, j.dh, j.dw, j.ow, row0, rows, j0, nc);
     },
   };
 }

@@ -33,19 +33,20 @@ describe('erf', () => {
 
 describe.each([['js'], ['wasm']] as const)('activation nodes with the %s kernels', (kernel) => {
   const x = { dims: [grid.length], data: grid };
-  const cases: [string, Record<string, number>, (v: number) => number][] = [
+  // GELU's absolute error is |x| / 2 times erf's, which near erf = -1 is a few float32 ulps of 1.
+  const cases: [string, Record<string, number>, (v: number) => number, number?][] = [
     ['Erf', {}, erf64],
-    ['Gelu', {}, (v) => 0.5 * v * (1 + erf64(v / Math.SQRT2))],
+    ['Gelu', {}, (v) => 0.5 * v * (1 + erf64(v / Math.SQRT2)), 1.5e-6],
     ['Sigmoid', {}, (v) => 1 / (1 + Math.exp(-v))],
     ['HardSwish', {}, (v) => v * Math.max(0, Math.min(1, v / 6 + 0.5))],
     ['HardSigmoid', { alpha: 0.25, beta: 0.4 }, (v) => Math.max(0, Math.min(1, 0.25 * v + 0.4))],
     ['Relu', {}, (v) => Math.max(0, v)],
     ['Tanh', {}, Math.tanh],
   ];
-  for (const [op, a, f] of cases) {
+  for (const [op, a, f, atol] of cases) {
     it(`${op} agrees with float64`, () => {
       const got = runNode(node(op, ['x'], ['y'], attrs(a)), { x }, [], op === 'Gelu' ? 20 : 17, { kernel });
-      expectClose(got, { dims: x.dims, data: grid.map(f) }, 2e-6, 2e-7);
+      expectClose(got, { dims: x.dims, data: grid.map(f) }, 2e-6, atol ?? 2e-7);
     });
   }
 });

@@ -1,4 +1,4 @@
-import { describe, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Tensor } from '../../../../src/runtime/js/index.js';
 import { attrs, expectClose, node, randInt, randTensor, rng, runNode } from '../helpers.js';
 
@@ -83,4 +83,26 @@ describe.each([['MaxPool', true], ['AveragePool', false]] as const)('%s', (op, m
     const o: PoolOpts = { kernel: [2, 2], strides: [1, 1], pads: [1, 1, 0, 0], dilations: [1, 1], ceil: false, max, includePad: false };
     expectClose(runNode(node(op, ['x'], ['y'], attrs({ kernel_shape: [2, 2], auto_pad: 'SAME_LOWER' })), { x }), poolRef(x, o));
   });
+});
+
+describe.each([['wasm', 1], ['js', 1], ['wasm', 2]] as const)('MaxPool windows with SIMD kernels (%s, %i thread(s))', (kernel, threads) => {
+  const r = rng(13);
+  const shapes: [number, number, number[], boolean][] = [[3, 2, [1, 1, 1, 1], false], [3, 2, [1, 1, 1, 1], true], [2, 2, [0, 0, 0, 0], false], [3, 1, [1, 1, 1, 1], false], [3, 2, [0, 0, 1, 1], true]];
+  for (const [k, s, pads, ceil] of shapes) {
+    it(`${k}x${k} stride ${s} pads [${pads}]${ceil ? ' ceil' : ''}, with NaNs, rows long and short`, () => {
+      for (const [h, w] of [[112, 112], [7, 9], [3, 2]]) {
+        const x = randTensor(r, [2, 5, h, w]);
+        x.data[0] = NaN;
+        x.data[17] = NaN;
+        const o: PoolOpts = { kernel: [k, k], strides: [s, s], pads, dilations: [1, 1], ceil, max: true, includePad: false };
+        const a = attrs({ kernel_shape: [k, k], strides: [s, s], pads, ceil_mode: ceil ? 1 : 0 });
+        const [got, want] = [runNode(node('MaxPool', ['x'], ['y'], a), { x }, [], 17, { kernel, threads }), poolRef(x, o)];
+        // NaN where the reference has NaN (a window over the NaN), then equal elsewhere.
+        expect([...got.data].map(Number.isNaN)).toEqual([...want.data].map(Number.isNaN));
+        const clean = (t: Tensor) => ({ dims: t.dims, data: t.data.map((v) => (Number.isNaN(v) ? 0 : v)) });
+        expect(want.data.some(Number.isNaN)).toBe(true);
+        expectClose(clean(got), clean(want));
+      }
+    });
+  }
 });

@@ -1,8 +1,8 @@
 /**
- * Runs GEMM jobs on one thread, or on two: the main thread and one worker claim chunks of the
- * output (control.ts) until all are done, the main thread then waiting for the worker's last
- * chunk. Cutting the output does not change any sum's order, so one and two threads give
- * bit-identical results.
+ * Runs the executor's heavy work (tasks.ts: GEMM, depthwise convolution, elementwise and
+ * per-plane operations) on one thread, or on two: the main thread and one worker claim chunks of
+ * each task (control.ts) until all are done, the main thread then waiting for the worker's last
+ * chunk. Small tasks (one chunk) run on the main thread alone, without waking the worker.
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -10,19 +10,20 @@ import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Arena } from '../arena.js';
-import { chunksOf, claimChunks, controlInts, FAILED, FINISHED, JOB, postJob, QUIT, READY, SEQ, waitWhile, type WorkerSetup } from './control.js';
-import { writeJob, type GemmJob } from './job.js';
-import { jsKernels, type GemmKernels } from './macro-js.js';
-import { gemmRange, workspaceFloats } from './sgemm.js';
-import { wasmKernels } from '../wasm/kernel.js';
-import { jsVector, type VectorOps } from '../vector.js';
+import type { GemmJob } from '../gemm/job.js';
+import { workspaceFloats } from '../gemm/sgemm.js';
+import { claimChunks, controlInts, FAILED, FINISHED, maxArgs, postTask, QUIT, READY, SEQ, waitWhile, type WorkerSetup } from './control.js';
+import { Task, tasks, type Args, type ThreadContext } from './tasks.js';
+import { threadContext } from './thread.js';
+import { compiledModule } from '../wasm/kernel.js';
+import { EngineVector, type VectorOps } from './vector-ops.js';
 
 export interface EngineOptions {
   threads: 1 | 2;
   kernel: 'js' | 'wasm';
 }
 
-/** How long the first job waits for the worker to start, in ms. */
+/** How long the first task waits for the worker to start, in ms. */
 const startTimeout = 60_000;
 
 /** URL of tsx's ESM register API, found from its package.json (tsx is a dev dependency). */
@@ -43,7 +44,7 @@ function bootstrap(): string {
   const register = fromSource ? `(await import(${JSON.stringify(tsxApiUrl(self))})).register();` : '';
   return `const { workerData } = require('node:worker_threads');
 (async () => { ${register} (await import(${JSON.stringify(workerUrl)})).start(workerData); })().catch((e) => {
-  console.error('resdsl: the GEMM worker could not start:', e);
+  console.error('resdsl: the worker thread could not start:', e);
   const ctl = new Int32Array(workerData.control);
   Atomics.store(ctl, ${READY}, -1);
   Atomics.notify(ctl, ${READY});
@@ -51,27 +52,29 @@ function bootstrap(): string {
 }
 
 /** Engines with a running worker. */
-const live = new Set<GemmEngine>();
+const live = new Set<Engine>();
 
 export async function disposeAllEngines(): Promise<void> {
   await Promise.all([...live].map((e) => e.dispose()));
 }
 
-export class GemmEngine {
-  /** Elementwise and per-plane kernels. */
-  readonly vector: VectorOps = jsVector;
-  private readonly kernels: GemmKernels;
-  private readonly workspace: number;
+export class Engine {
+  /** Elementwise and per-plane operations on tensors, for kernels. */
+  readonly vector: VectorOps;
+  private readonly main: ThreadContext;
+  private readonly args = new Int32Array(maxArgs);
   private worker: Worker | undefined;
   private ctl: Int32Array | undefined;
   private seq = 0;
+  /** Per-thread scratch blocks and their size in floats. */
+  private scratch: Float32Array[] = [];
 
   constructor(
-    private readonly arena: Arena,
+    readonly arena: Arena,
     readonly options: EngineOptions,
   ) {
-    this.kernels = options.kernel === 'wasm' ? wasmKernels(arena.memory) : jsKernels;
-    this.workspace = arena.offsetOf(arena.alloc(workspaceFloats))!;
+    this.main = threadContext(arena.memory, options.kernel, arena.offsetOf(arena.alloc(workspaceFloats))!, 0);
+    this.vector = new EngineVector(this);
     if (options.threads === 2) this.startWorker();
   }
 
@@ -82,6 +85,7 @@ export class GemmEngine {
       memory: this.arena.memory,
       control,
       kernel: this.options.kernel,
+      ...(this.options.kernel === 'wasm' ? { module: compiledModule() } : {}),
       workspace: this.arena.offsetOf(this.arena.alloc(workspaceFloats))!,
     };
     this.worker = new Worker(bootstrap(), { eval: true, workerData: setup });
@@ -92,23 +96,39 @@ export class GemmEngine {
   private workerReady(ctl: Int32Array): boolean {
     if (Atomics.load(ctl, READY) === 0) Atomics.wait(ctl, READY, 0, startTimeout);
     const state = Atomics.load(ctl, READY);
-    if (state !== 1) throw new Error(state === 0 ? 'the GEMM worker did not start in time' : 'the GEMM worker failed to start');
+    if (state !== 1) throw new Error(state === 0 ? 'the worker thread did not start in time' : 'the worker thread failed to start');
     return true;
   }
 
-  run(job: GemmJob): void {
-    const f = this.arena.f32();
+  /** Float offsets of a scratch block of `floats` for each thread (0: main, 1: worker). */
+  scratchFor(floats: number): [number, number] {
+    if ((this.scratch[0]?.length ?? -1) < floats) {
+      for (const s of this.scratch) this.arena.release(s);
+      this.scratch = [this.arena.alloc(floats), this.arena.alloc(this.ctl ? floats : 1)];
+    }
+    return [this.arena.offsetOf(this.scratch[0]!)!, this.arena.offsetOf(this.scratch[1]!)!];
+  }
+
+  /** Runs a task of kind `kind` with arguments `a` to completion. */
+  run(kind: number, a: Args): void {
+    const task = tasks[kind]!;
+    const count = task.chunks(a);
     const ctl = this.ctl;
-    const chunks = chunksOf(job);
-    if (ctl === undefined || chunks.length === 1 || !this.workerReady(ctl)) {
-      gemmRange(job, f, this.kernels, this.workspace, 0, job.m, 0, job.n);
+    if (ctl === undefined || count <= 1 || !this.workerReady(ctl)) {
+      if (task.whole) task.whole(a, this.main);
+      else for (let i = 0; i < count; i++) task.run(a, i, this.main);
       return;
     }
+    task.fields.forEach((name, i) => (this.args[i] = a[name]!));
     const seq = (this.seq = (this.seq + 1) & 0xffff);
-    postJob(ctl, seq, chunks.length, () => writeJob(job, ctl, JOB));
-    const ok = claimChunks(ctl, seq, chunks, (c) => gemmRange(job, f, this.kernels, this.workspace, c.m0, c.m1, c.n0, c.n1));
-    for (let d = Atomics.load(ctl, FINISHED); d < chunks.length; d = Atomics.load(ctl, FINISHED)) waitWhile(ctl, FINISHED, d);
-    if (!ok || Atomics.load(ctl, FAILED) !== 0) throw new Error('a GEMM chunk failed');
+    postTask(ctl, seq, count, kind, this.args);
+    const ok = claimChunks(ctl, seq, (chunk) => task.run(a, chunk, this.main));
+    for (let d = Atomics.load(ctl, FINISHED); d < count; d = Atomics.load(ctl, FINISHED)) waitWhile(ctl, FINISHED, d);
+    if (!ok || Atomics.load(ctl, FAILED) !== 0) throw new Error('a chunk of a task failed');
+  }
+
+  gemm(job: GemmJob): void {
+    this.run(Task.gemm, job as unknown as Args);
   }
 
   /** Stops the worker, if any. */
