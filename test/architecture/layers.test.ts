@@ -18,6 +18,7 @@ const layers: readonly (readonly string[])[] = [
   ['diagnostics/', 'util/', 'limits.ts', 'version.ts'],
   ['io/'],
   ['parser/'],
+  ['fmt/'],
   ['program/'],
   ['ir/types.ts', 'ir/ops/', 'ir/node.ts', 'ir/print.ts', 'ir/verify.ts', 'ir/stats.ts', 'ir/expect.ts'],
   ['ir/elaborate/'],
