@@ -25,7 +25,7 @@ const layers: readonly (readonly string[])[] = [
   ['passes/', 'weights/'],
   ['onnx/'],
   ['pipeline/'],
-  ['report/'],
+  ['report/', 'graph/'],
   ['runtime/'],
   ['node/'],
   ['cli/'],
