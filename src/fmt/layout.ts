@@ -219,12 +219,8 @@ export class Layout {
     return out;
   }
 
-  /** `A + B`, `A * B`: operands and operators separated by spaces. */
+  /** `A + B * C`: operands and operators separated by spaces. */
   private layer(n: CstNode): Doc {
-    return join(' ', ordered(n).map((el) => (isToken(el) ? this.tok(el) : this.product(el))));
-  }
-
-  private product(n: CstNode): Doc {
     return join(' ', ordered(n).map((el) => (isToken(el) ? this.tok(el) : this.operand(el))));
   }
 
@@ -240,7 +236,7 @@ export class Layout {
       const sep = out.length ? ' ' : '';
       if (el.name === 'label') out.push(this.tok(ordered(el)[0] as IToken));
       else if (el.name === 'repeat') out.push(sep, this.repeat(el));
-      else if (el.name === 'orExpr') out.push(sep, this.expr(el));
+      else if (el.name === 'expr') out.push(sep, this.expr(el));
       else out.push(sep, this.operand(el));
     }
     return out;
