@@ -28,10 +28,11 @@ const layers: readonly (readonly string[])[] = [
   ['report/', 'graph/'],
   ['runtime/'],
   ['node/'],
+  ['lsp/'],
   ['cli/'],
 ];
-/** The layers that may import Node's modules: the executor (threads), the Node host, the CLI. */
-const nodeLayers = new Set(['runtime/', 'node/', 'cli/']);
+/** The layers that may import Node's modules: the executor (threads), the Node host, the language server, the CLI. */
+const nodeLayers = new Set(['runtime/', 'node/', 'lsp/', 'cli/']);
 
 function files(dir: string): string[] {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(path.join(dir, e.name)) : e.name.endsWith('.ts') ? [path.join(dir, e.name)] : []));
