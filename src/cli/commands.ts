@@ -145,6 +145,51 @@ const completion: CommandSpec = {
   ],
 };
 
+const fmt: CommandSpec = {
+  name: 'fmt',
+  summary: 'format specs in the one canonical layout, comments kept',
+  args: { name: 'FILES_OR_FOLDERS...', what: 'files or folders to format', count: 'some', file: ['resdsl'] },
+  about: 'Files are rewritten in place (atomically) when their layout changes. A file with syntax errors is left as it is and its errors are shown.',
+  options: [
+    { name: 'check', help: 'change nothing: list the files that would change, and exit 1 if any would' },
+    { name: 'stdout', help: 'print the formatted text instead of rewriting the files' },
+    maxErrorsOption,
+    helpOption,
+  ],
+  examples: [
+    ['resdsl fmt specs/', 'format every spec in a folder'],
+    ['resdsl fmt --check examples std', 'in CI: fail when a file is not formatted'],
+  ],
+};
+
+const graph: CommandSpec = {
+  name: 'graph',
+  summary: 'draw a network as written: blocks and stages as clusters, edges with tensor shapes',
+  args: { name: 'FILE', what: 'a .resdsl file', count: 'one', file: ['resdsl'] },
+  about: 'Laid out by Graphviz compiled to WebAssembly: no system Graphviz is needed. Residual shortcuts are dashed; projections the shortcut policy put in are dashed boxes.',
+  options: [
+    networkOption,
+    { name: 'out', short: 'o', value: 'FILE', file: ['svg', 'dot'], help: 'where to write the picture (- for standard output, the default)' },
+    { name: 'format', value: 'FORMAT', choices: ['svg', 'dot'], default: 'svg', help: 'svg, or the Graphviz source (dot); by default from the extension of -o' },
+    { name: 'depth', value: 'DEPTH', choices: ['layers', 'blocks'], default: 'layers', help: 'layers draws every layer; blocks draws each block as one box with its parameter count' },
+    shortcutOption,
+    maxErrorsOption,
+    helpOption,
+  ],
+  examples: [
+    ['resdsl graph examples/resnet18.resdsl -o r18.svg', 'every layer of ResNet-18'],
+    ['resdsl graph examples/resnet50.resdsl --depth blocks -o r50.svg', 'one box per bottleneck block'],
+  ],
+};
+
+const lsp: CommandSpec = {
+  name: 'lsp',
+  summary: 'run the language server (for editors), on standard input and output',
+  about: 'Diagnostics as you type, hover with shapes, parameters and MACs, go to definition, references, symbols, completion, signature help and formatting. editors/vscode holds a VS Code extension that starts it.',
+  options: [{ name: 'stdio', help: 'talk over standard input and output (the only way; accepted for editors that pass it)' }, helpOption],
+  examples: [['resdsl lsp', 'what an editor runs']],
+};
+
 // help and completion read the table below, given to them: they do not import it (no import cycle)
 async function loadHelp(): Promise<CommandRun> {
   const { helpCommand } = await import('./help.js');
@@ -163,4 +208,7 @@ export const commands: ReadonlyMap<string, Command> = new Map<string, Command>([
   ['run', { spec: run, load: async () => (await import('./run.js')).runCommand }],
   ['help', { spec: help, load: loadHelp }],
   ['completion', { spec: completion, load: loadCompletion }],
+  ['fmt', { spec: fmt, load: async () => (await import('./fmt.js')).fmtCommand }],
+  ['graph', { spec: graph, load: async () => (await import('./graph.js')).graphCommand }],
+  ['lsp', { spec: lsp, load: async () => (await import('./lsp.js')).lspCommand }],
 ]);

@@ -22,17 +22,35 @@ export interface ParseResult {
   diagnostics: Diagnostic[];
 }
 
+/**
+ * What tools need beside the AST: chevrotain's concrete syntax tree (every token, for the
+ * formatter), the tokens and the comments, in source order. `cst` is absent when parsing did not
+ * run (a file too large, not text, or nested too deeply).
+ */
+export interface DetailedParse extends ParseResult {
+  cst?: CstNode;
+  tokens: IToken[];
+  comments: IToken[];
+}
+
 /** Parse one `.resdsl` file. `file` is the name used in spans. */
 export function parseSource(text: string, file: string): ParseResult {
+  const { ast, diagnostics } = parseDetailed(text, file);
+  return { ast, diagnostics };
+}
+
+/** parseSource, keeping the concrete syntax tree, the tokens and the comments (for the formatter and the language server). */
+export function parseDetailed(text: string, file: string): DetailedParse {
   const empty: FileAst = { kind: 'File', span: span(file, 0, text.length), items: [] };
   const early = checkText(text, file);
-  if (early !== undefined) return { ast: empty, diagnostics: [early] };
+  if (early !== undefined) return { ast: empty, diagnostics: [early], tokens: [], comments: [] };
 
   const lexed = T.lexer.tokenize(text);
+  const comments = (lexed.groups.comments ?? []) as IToken[];
   const diags = lexed.errors.map((e) => lexError(e, text, file));
   const tokens = lexed.tokens.map((t) => fixToken(t, file, diags));
   const deep = nestingError(tokens, file);
-  if (deep !== undefined) return { ast: empty, diagnostics: finish([...diags, deep]) };
+  if (deep !== undefined) return { ast: empty, diagnostics: finish([...diags, deep]), tokens, comments };
 
   const { cst, errors, abandoned } = runParser(tokens);
   const seen = shadowed(diags, tokens, text.length);
@@ -47,7 +65,7 @@ export function parseSource(text: string, file: string): ParseResult {
     diags.push(d);
   }
   const built = cstToAst(cst, file, text.length);
-  return { ast: built.ast, diagnostics: finish([...diags, ...built.diagnostics], abandoned) };
+  return { ast: built.ast, diagnostics: finish([...diags, ...built.diagnostics], abandoned), cst, tokens, comments };
 }
 
 /** Run the singleton parser over the tokens; errors come back sorted by position. */

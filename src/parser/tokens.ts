@@ -32,7 +32,11 @@ export const WhiteSpace = createToken({
   group: Lexer.SKIPPED,
   line_breaks: true,
 });
-export const Comment = createToken({ name: 'Comment', pattern: /#[^\n\r]*/, group: Lexer.SKIPPED });
+/**
+ * `# ...` to the end of the line. Kept in their own group (the parser never sees them) so that the
+ * formatter can put them back and the language server can read a block's documentation comment.
+ */
+export const Comment = createToken({ name: 'Comment', pattern: /#[^\n\r]*/, group: 'comments' });
 
 export const StringLit = createToken({ name: 'StringLit', label: 'STRING', pattern: /"(?:[^"\\\n\r]|\\[^\n\r])*"/ });
 /** A string that reaches the end of its line without a closing quote (E0003). */

@@ -18,19 +18,21 @@ const layers: readonly (readonly string[])[] = [
   ['diagnostics/', 'util/', 'limits.ts', 'version.ts'],
   ['io/'],
   ['parser/'],
+  ['fmt/'],
   ['program/'],
   ['ir/types.ts', 'ir/ops/', 'ir/node.ts', 'ir/print.ts', 'ir/verify.ts', 'ir/stats.ts', 'ir/expect.ts'],
   ['ir/elaborate/'],
   ['passes/', 'weights/'],
   ['onnx/'],
   ['pipeline/'],
-  ['report/'],
+  ['report/', 'graph/'],
   ['runtime/'],
   ['node/'],
+  ['lsp/'],
   ['cli/'],
 ];
-/** The layers that may import Node's modules: the executor (threads), the Node host, the CLI. */
-const nodeLayers = new Set(['runtime/', 'node/', 'cli/']);
+/** The layers that may import Node's modules: the executor (threads), the Node host, the language server, the CLI. */
+const nodeLayers = new Set(['runtime/', 'node/', 'lsp/', 'cli/']);
 
 function files(dir: string): string[] {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(path.join(dir, e.name)) : e.name.endsWith('.ts') ? [path.join(dir, e.name)] : []));
