@@ -187,7 +187,10 @@ const lsp: CommandSpec = {
   summary: 'run the language server (for editors), on standard input and output',
   about: 'Diagnostics as you type, hover with shapes, parameters and MACs, go to definition, references, symbols, completion, signature help and formatting. editors/vscode holds a VS Code extension that starts it.',
   options: [{ name: 'stdio', help: 'talk over standard input and output (the only way; accepted for editors that pass it)' }, helpOption],
-  examples: [['resdsl lsp', 'what an editor runs']],
+  examples: [
+    ['resdsl lsp', 'what an editor runs'],
+    ['resdsl lsp --stdio', 'the same, as editors that pass --stdio start it'],
+  ],
 };
 
 // help and completion read the table below, given to them: they do not import it (no import cycle)
@@ -206,9 +209,9 @@ export const commands: ReadonlyMap<string, Command> = new Map<string, Command>([
   ['summary', { spec: summary, load: async () => (await import('./summary.js')).summaryCommand }],
   ['compile', { spec: compile, load: async () => (await import('./compile.js')).compileCommand }],
   ['run', { spec: run, load: async () => (await import('./run.js')).runCommand }],
-  ['help', { spec: help, load: loadHelp }],
-  ['completion', { spec: completion, load: loadCompletion }],
   ['fmt', { spec: fmt, load: async () => (await import('./fmt.js')).fmtCommand }],
   ['graph', { spec: graph, load: async () => (await import('./graph.js')).graphCommand }],
   ['lsp', { spec: lsp, load: async () => (await import('./lsp.js')).lspCommand }],
+  ['help', { spec: help, load: loadHelp }],
+  ['completion', { spec: completion, load: loadCompletion }],
 ]);

@@ -35,7 +35,7 @@ describe('bash completion', () => {
 
   it('completes commands: resdsl c offers check, compile and completion', () => {
     expect(complete('c')).toEqual(['check', 'compile', 'completion']);
-    expect(complete('')).toEqual(['--help', '--version', '-V', '-h', 'check', 'compile', 'completion', 'help', 'run', 'summary']);
+    expect(complete('')).toEqual(['--help', '--version', '-V', '-h', 'check', 'compile', 'completion', 'fmt', 'graph', 'help', 'lsp', 'run', 'summary']);
   });
 
   it("completes a command's options and the values of options with a fixed set", () => {

@@ -81,7 +81,7 @@ describe('a wrong command line', () => {
     await usage(['check', '--formt', 'json', 'x'], /^resdsl: unknown option --formt for check; a similar option exists: --format$/);
     await usage(['check', '--bogus', 'x'], /^resdsl: unknown option --bogus for check; see resdsl check --help$/);
     await usage(['chek', 'x'], /^resdsl: unknown command chek; a similar command exists: check$/);
-    await usage(['frobnicate'], /^resdsl: unknown command frobnicate; the commands are check, summary, compile, run, help, completion$/);
+    await usage(['frobnicate'], /^resdsl: unknown command frobnicate; the commands are check, summary, compile, run, fmt, graph, lsp, help, completion$/);
     await usage(['check'], /^resdsl: check needs files or folders to check; see resdsl check --help$/);
     await usage(['compile', 'a.resdsl', 'b.resdsl'], /^resdsl: compile takes one FILE, not 2: a\.resdsl, b\.resdsl$/);
     await usage(['check', '--format', 'xml', 'x'], /^resdsl: --format must be one of text, json, github, not xml$/);
