@@ -351,8 +351,9 @@ class ResdslParser extends CstParser {
   // Expressions: operands joined by `and` / `or`, each an optional `not` and operands joined by
   // arithmetic and comparison operators. The tree keeps operands and operators in order;
   // cst-to-ast.ts applies their precedence (Python's). `angles` says whether `<` and `>` may
-  // compare here: in a layer's condition (`X if c`) a path may follow, so there they compare only
-  // before a number, `-` or `(` (`if n > 2`); `if (a < b)` compares anything.
+  // compare here: in a layer's condition (`X if c`) more operands may follow, so there `+` and `*`
+  // end the condition and `<` and `>` compare only before a number, `-` or `(` (`if n > 2`);
+  // inside parentheses anything goes (`if (a < b)`, `if (n + 1 > 2)`).
 
   expr = this.RULE('expr', (angles = true) => {
     this.SUBRULE(this.notExpr, { ARGS: [angles] });
@@ -372,13 +373,26 @@ class ResdslParser extends CstParser {
   arith = this.RULE('arith', (angles = true) => {
     this.SUBRULE(this.unary);
     this.MANY({
-      GATE: () => angles || !(tokenMatcher(this.LA(1), T.LAngle) || tokenMatcher(this.LA(1), T.RAngle)) || startsNumber(this.LA(2)),
+      GATE: () => angles || this.continuesCondition(),
       DEF: () => {
         this.CONSUME(T.BinaryOperator);
         this.SUBRULE2(this.unary);
       },
     });
   });
+
+  /**
+   * In a layer's condition the operand list goes on after the condition, so the operators that
+   * also join layers end it: `+` and `*` always (`X if c + Y` is a sum of `X if c` and `Y`), `<`
+   * and `>` unless a number, `-` or `(` follows. (Chevrotain's lookahead does not see that a
+   * category's tokens overlap, so this is said here.)
+   */
+  private continuesCondition(): boolean {
+    const next = this.LA(1);
+    if (tokenMatcher(next, T.CombineOperator)) return false;
+    if (tokenMatcher(next, T.LAngle) || tokenMatcher(next, T.RAngle)) return startsNumber(this.LA(2));
+    return true;
+  }
 
   unary = this.RULE('unary', () => {
     this.OPTION(() => this.CONSUME(T.Minus));

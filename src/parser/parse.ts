@@ -5,7 +5,7 @@
  * parsing with recovery (E0002), then CST -> AST.
  */
 import { type CstNode, type IToken, type ILexingError, type IRecognitionException, type TokenType } from 'chevrotain';
-import { EOF } from './chevrotain.js';
+import { EOF, tokenMatcher } from './chevrotain.js';
 import type { FileAst } from './ast.js';
 import { span, type Span } from '../diagnostics/span.js';
 import { error, sortDiagnostics, type Diagnostic, type Label } from '../diagnostics/diagnostic.js';
@@ -209,8 +209,18 @@ function parseError(e: IRecognitionException, tokens: IToken[], text: string, fi
   const t = e.token.tokenType;
   const kw = T.keywordTokens.includes(t) && ![T.Block, T.Network, T.Use].includes(t) ? e.token.image : undefined;
   const help = kw !== undefined && /a name|close the (parameter|argument) list/.test(e.message)
-    ? `\`${kw}\` is a keyword and cannot be used as a name` : undefined;
+    ? `\`${kw}\` is a keyword and cannot be used as a name`
+    : afterConditionOperator(e.token, tokens) ? 'in a condition, `+` and `*` join layers (`X if c + Y`); put arithmetic in parentheses: `if (n + 1 > 2)`'
+    : undefined;
   return error('E0002', e.message, sp, help !== undefined ? { labels, help } : { labels });
+}
+
+/** Whether `t` follows a `+` or `*` that ended a condition earlier on its line (`X if n + 1 > 2`). */
+function afterConditionOperator(t: IToken, tokens: IToken[]): boolean {
+  const i = tokens.indexOf(t);
+  if (i < 2 || !tokenMatcher(tokens[i - 1]!, T.CombineOperator)) return false;
+  for (let j = i - 2; j >= 0 && tokens[j]!.startLine === t.startLine; j--) if (tokens[j]!.tokenType === T.If) return true;
+  return false;
 }
 
 /** The innermost unclosed opening bracket for `closer` before `offset`. */

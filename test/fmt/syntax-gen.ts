@@ -127,28 +127,26 @@ class Gen {
   /** A statement: a sum of products. `head` is a block's body written after its parameters (it cannot start with `{` or `=`). */
   layer(_head: boolean): string[] {
     const n = this.some(2);
-    const out = this.product(n === 0);
-    for (let i = 0; i < n; i++) out.push('+', ...this.product(i + 1 === n));
+    const out = this.product();
+    for (let i = 0; i < n; i++) out.push('+', ...this.product());
     return out;
   }
 
-  /** `last`: the last product of its statement (a condition would swallow a `+` after it). */
-  private product(last: boolean): string[] {
+  private product(): string[] {
     const n = this.ch.chance(80) ? 0 : this.some(2);
-    const out = this.operand(last && n === 0);
-    for (let i = 0; i < n; i++) out.push('*', ...this.operand(last && i + 1 === n));
+    const out = this.operand();
+    for (let i = 0; i < n; i++) out.push('*', ...this.operand());
     return out;
   }
 
-  /** A condition reads an expression, which would take in a `+` or `*` after it: only the last operand has one without `else`. */
-  private operand(last: boolean): string[] {
+  private operand(): string[] {
     const out: string[] = [];
     if (this.ch.chance(25)) out.push(this.ch.pick(labels), ':');
     out.push(...this.repeat());
     if (this.ch.chance(15)) {
-      const otherwise = !last || this.ch.chance(40);
+      const otherwise = this.ch.chance(40);
       out.push('if', ...this.condition());
-      if (otherwise) out.push('else', ...this.nested(() => this.operand(last), () => [this.name()]));
+      if (otherwise) out.push('else', ...this.nested(() => this.operand(), () => [this.name()]));
     }
     return out;
   }
@@ -181,10 +179,10 @@ class Gen {
     return [this.name(), ...(this.ch.chance(50) ? this.nested(() => this.argList(), () => []) : [])];
   }
 
-  /** An operand's condition: `<` and `>` compare only in parentheses there. */
+  /** An operand's condition: `+` and `*` join layers after it, and `<` and `>` compare only in parentheses there. */
   private condition(): string[] {
     const e = this.expr(false);
-    return e.includes('<') || e.includes('>') ? ['(', ...e, ')'] : e;
+    return e.some((t) => t === '<' || t === '>' || t === '+' || t === '*') ? ['(', ...e, ')'] : e;
   }
 
   /** An expression; `angles` allows `<` and `>` comparisons. */

@@ -171,6 +171,17 @@ describe('layers', () => {
     expect(noSpans(blockBody('block b(a) = relu if (a < b)')[0])).toMatchObject({ when: { cond: { kind: 'Compare', op: '<' } } });
   });
 
+  it('in a condition, + and * join layers; arithmetic in parentheses stays in the condition', () => {
+    const three = noSpans(layerOf('<a> + identity if (2 < 1) + <b>')) as { operands: { when?: unknown }[] };
+    expect(three).toMatchObject({ kind: 'Combination', op: '+' });
+    expect(three.operands).toHaveLength(3);
+    expect(three.operands[1]).toMatchObject({ when: { cond: { kind: 'Compare', op: '<' } } });
+    expect(noSpans(layerOf('a + b if c * <g>'))).toMatchObject({ kind: 'Combination', op: '+', operands: [{}, { kind: 'Layer', term: { kind: 'Combination', op: '*' } }] });
+    expect(noSpans(layerOf('a + b if (n + 1 > 2)'))).toMatchObject({
+      operands: [{}, { when: { cond: { kind: 'Compare', op: '>', left: { kind: 'Binary', op: '+' } } } }],
+    });
+  });
+
   it('template labels with holes, and a repetition index', () => {
     expect(noSpans(blockBody('block b(a) = "block{s}-{i}": blk(8) x n as i')[0])).toEqual({
       kind: 'Layer',
