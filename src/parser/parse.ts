@@ -55,11 +55,16 @@ export function parseDetailed(text: string, file: string): DetailedParse {
   const { cst, errors, abandoned } = runParser(tokens);
   const seen = shadowed(diags, tokens, text.length);
   let lastIndex = -2;
+  let lastLine = -1;
   for (const e of errors) {
     const d = parseError(e, tokens, text, file);
     const index = firstTokenAt(tokens, d.span!.start);
-    const cascade = index === lastIndex + 1; // right after another error: most likely caused by it
+    const line = tokens[index]?.startLine ?? -2;
+    // right after another error, or later in its statement on its line: most likely caused by it
+    // (the parser skips ahead to somewhere it can go on, which is rarely where the writer meant)
+    const cascade = index === lastIndex + 1 || (line === lastLine && !statementBetween(tokens, lastIndex, index));
     lastIndex = index;
+    lastLine = line;
     if (cascade || seen.has(d.span!.start)) continue;
     seen.add(d.span!.start);
     diags.push(d);
@@ -98,6 +103,15 @@ function shadowed(lexDiags: Diagnostic[], tokens: IToken[], length: number): Set
     out.add(tokens[i]?.startOffset ?? length);
   }
   return out;
+}
+
+/** Whether a `;` or the start of an item (`use`, `block`, `network`) lies between two token indexes. */
+function statementBetween(tokens: IToken[], from: number, to: number): boolean {
+  for (let i = Math.max(from, 0); i < to && i < tokens.length; i++) {
+    const t = tokens[i]!.tokenType;
+    if (t === T.Semi || t === T.Block || t === T.Network || t === T.Use) return true;
+  }
+  return false;
 }
 
 /** Index of the first token starting at or after `offset`. */

@@ -117,6 +117,15 @@ describe('syntax errors', () => {
     ]);
   });
 
+  it('an error is the only one of its statement on its line (the parser resyncs inside it)', () => {
+    expect(brief('network n {\n  input x: f32[N, 3, 8, 8]\n  relu\n  <bn> + + relu\n}').map((d) => [d.text, d.message])).toEqual([
+      ['x', 'expected a name, found `x`'], ['+', 'expected a layer, found `+`'],
+    ]);
+    expect(brief('network n {\n  relu + ; relu + ; relu\n}').map((d) => d.message)).toEqual([
+      'expected a layer, found `;`', 'expected a layer, found `;`',
+    ]);
+  });
+
   it('a file of thousands of errors stops parsing early, says so, and is quick', () => {
     const t0 = Date.now();
     const ds = diagsOf('block b(a) relu + + '.repeat(20_000));
