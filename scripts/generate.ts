@@ -50,7 +50,8 @@ export function tmLanguage(): string {
         patterns: [
           { name: 'keyword.other.declaration.resdsl', match: `\\b(${words(T.Block, T.Network, T.Use)})\\b` },
           { name: 'keyword.other.resdsl', match: `\\b(${words(T.Input, T.Output, T.Expect)})\\b` },
-          { name: 'keyword.control.resdsl', match: `\\b(${words(T.Times, T.As, T.With, T.First, T.If, T.Else)})\\b` },
+          // `x` is a keyword only where a count follows (a name before `:`, `=`, `,`, a closer or the line end)
+          { name: 'keyword.control.resdsl', match: `\\b(${words(T.As, T.With, T.First, T.If, T.Else)})\\b|\\b${words(T.Times)}\\b(?!\\s*(?:[:=,)\\];>]|$))` },
           { name: 'keyword.operator.logical.resdsl', match: `\\b(${words(T.And, T.Or, T.Not)})\\b` },
           { name: 'constant.language.boolean.resdsl', match: `\\b(${words(T.True, T.False)})\\b` },
         ],

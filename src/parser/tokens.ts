@@ -106,7 +106,7 @@ export const First = keyword('first', 'First');
 export const True = keyword('true', 'True');
 export const False = keyword('false', 'False');
 /** `x`, the repetition keyword: `basic(64) x 2`. */
-export const Times = keyword('x', 'Times');
+export const Times = keyword('x', 'Times', Ident);
 export const As = keyword('as', 'As');
 export const If = keyword('if', 'If');
 export const Else = keyword('else', 'Else');

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ruleNames } from '../../src/parser/grammar.js';
-import { keywordTokens, spellingOf } from '../../src/parser/tokens.js';
+import { keywordTokens, spellingOf, Times } from '../../src/parser/tokens.js';
 import { diagramsHtml, diagramsPath, readmePath, readmeWithTable, tmLanguage, tmLanguagePath } from '../../scripts/generate.js';
 
 const read = (name: string) => readFileSync(new URL(`../../grammar/${name}`, import.meta.url), 'utf8');
@@ -64,10 +64,19 @@ describe('grammar/resdsl.tmLanguage.json', () => {
   });
 
   it('highlights every keyword of the lexer', () => {
+    // whether a pattern of `scope` matches `word` at the start of `line` (as an editor reads a line)
+    const starts = (scope: string, line: string, word: string) =>
+      all.some((p) => p.name?.startsWith(scope) && p.match !== undefined && new RegExp(p.match, 'y').exec(line)?.[0] === word);
     for (const k of keywordTokens) {
       const word = spellingOf(k)!;
-      expect(matching('keyword', word) || matching('constant.language', word)).toBe(true);
+      const line = k === Times ? 'x 2' : word;
+      expect(starts('keyword', line, word) || starts('constant.language', line, word)).toBe(true);
     }
+    // `x` between a layer and its count, not as a name
+    expect(starts('keyword', 'x (n - 1) as i', 'x')).toBe(true);
+    expect(starts('keyword', 'x: f32[N, 3, 8, 8]', 'x')).toBe(false);
+    expect(starts('keyword', 'x)', 'x')).toBe(false);
+    expect(starts('keyword', 'x', 'x')).toBe(false);
   });
 
   it('highlights comments, numbers with separators, and the builtin layers', () => {

@@ -80,10 +80,11 @@ describe('syntax errors', () => {
     expect(brief('use std')[0]?.message).toBe('expected a module name after `std/`');
   });
 
-  it('`x` as a name gets a help line saying it is the repetition keyword', () => {
-    const [d] = diagsOf('block b(x) relu');
-    expect(d?.message).toBe('expected `)` to close the parameter list, found `x`');
-    expect(d?.help).toBe('`x` is a keyword and cannot be used as a name');
+  it('a keyword as a name gets a help line saying it is a keyword; `x` is a name outside repetitions', () => {
+    const [d] = diagsOf('block b(if) relu');
+    expect(d?.message).toBe('expected `)` to close the parameter list, found `if`');
+    expect(d?.help).toBe('`if` is a keyword and cannot be used as a name');
+    expect(diagsOf('block b(x) = <conv3(x); relu> x 2\nnetwork n {\n  input x: f32[N, 3, 8, 8]\n  x: b(4) x 2\n  output y = x\n}')).toEqual([]);
   });
 
   it('long tokens are not quoted whole', () => {
@@ -118,8 +119,8 @@ describe('syntax errors', () => {
   });
 
   it('an error is the only one of its statement on its line (the parser resyncs inside it)', () => {
-    expect(brief('network n {\n  input x: f32[N, 3, 8, 8]\n  relu\n  <bn> + + relu\n}').map((d) => [d.text, d.message])).toEqual([
-      ['x', 'expected a name, found `x`'], ['+', 'expected a layer, found `+`'],
+    expect(brief('network n {\n  input as: f32[N, 3, 8, 8]\n  relu\n  <bn> + + relu\n}').map((d) => [d.text, d.message])).toEqual([
+      ['as', 'expected a name, found `as`'], ['+', 'expected a layer, found `+`'],
     ]);
     expect(brief('network n {\n  relu + ; relu + ; relu\n}').map((d) => d.message)).toEqual([
       'expected a layer, found `;`', 'expected a layer, found `;`',
