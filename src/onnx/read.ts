@@ -11,6 +11,9 @@ import { limits } from '../limits.js';
 import type { OnnxAttr, OnnxModel, OnnxNode, OnnxTensor, OnnxValueInfo } from './model.js';
 
 const { onnx } = onnxProto;
+/** TensorProto.DataType and AttributeProto.AttributeType: the numbers the file holds. */
+const DataType = onnx.TensorProto.DataType;
+const AttrType = onnx.AttributeProto.AttributeType;
 
 // The executor's kernels import the one Result type from here too (diagnostics/result.ts).
 export { fail, ok, type Result } from '../diagnostics/result.js';
@@ -33,15 +36,22 @@ class ReadFailure extends Error {}
 
 // Maps, like every table looked up with a value from a file.
 const elemTypeNames = new Map<number, string>([
-  [1, 'float32'], [2, 'uint8'], [3, 'int8'], [4, 'uint16'], [5, 'int16'], [6, 'int32'], [7, 'int64'],
-  [8, 'string'], [9, 'bool'], [10, 'float16'], [11, 'float64'], [12, 'uint32'], [13, 'uint64'],
-  [14, 'complex64'], [15, 'complex128'], [16, 'bfloat16'],
+  [DataType.FLOAT, 'float32'], [DataType.UINT8, 'uint8'], [DataType.INT8, 'int8'], [DataType.UINT16, 'uint16'],
+  [DataType.INT16, 'int16'], [DataType.INT32, 'int32'], [DataType.INT64, 'int64'], [DataType.STRING, 'string'],
+  [DataType.BOOL, 'bool'], [DataType.FLOAT16, 'float16'], [DataType.DOUBLE, 'float64'], [DataType.UINT32, 'uint32'],
+  [DataType.UINT64, 'uint64'], [DataType.COMPLEX64, 'complex64'], [DataType.COMPLEX128, 'complex128'],
+  [DataType.BFLOAT16, 'bfloat16'],
 ]);
 
+/** The attribute types OnnxAttr cannot hold, by name (readAttr reads the others). */
 const attrTypeNames = new Map<number, string>([
-  [5, 'graph'], [8, 'strings'], [9, 'tensors'], [10, 'graphs'], [11, 'sparse tensor'],
-  [12, 'sparse tensors'], [13, 'type proto'], [14, 'type protos'],
+  [AttrType.GRAPH, 'graph'], [AttrType.STRINGS, 'strings'], [AttrType.TENSORS, 'tensors'], [AttrType.GRAPHS, 'graphs'],
+  [AttrType.SPARSE_TENSOR, 'sparse tensor'], [AttrType.SPARSE_TENSORS, 'sparse tensors'],
+  [AttrType.TYPE_PROTO, 'type proto'], [AttrType.TYPE_PROTOS, 'type protos'],
 ]);
+
+/** The element types readTensor reads. */
+const readable = (dtype: number): boolean => dtype === DataType.FLOAT || dtype === DataType.INT64;
 
 /**
  * Sets `key` as an own, enumerable entry of `obj`: an attribute or metadata key named `__proto__`
@@ -116,13 +126,14 @@ function tensorDims(name: string, dims: IntLike[]): { dims: number[]; count: num
 function readTensor(t: onnxProto.onnx.ITensorProto, files: ExternalFiles | undefined, what: string): OnnxTensor {
   const name = t.name ?? '';
   const label = name === '' ? what : `${what} '${name}'`;
-  const dtype = t.dataType ?? 0;
-  if (dtype !== 1 && dtype !== 7) {
+  const dtype = t.dataType ?? DataType.UNDEFINED;
+  if (!readable(dtype)) {
     throw new ReadFailure(`${label} has element type ${elemTypeName(dtype)}; only float32 and int64 tensors can be read`);
   }
   if (t.segment) throw new ReadFailure(`${label} is segmented, which is not supported`);
   const { dims, count } = tensorDims(name, t.dims ?? []);
-  const width = dtype === 1 ? 4 : 8;
+  const float = dtype === DataType.FLOAT;
+  const width = float ? 4 : 8;
   let raw: Uint8Array | undefined;
   if (t.dataLocation === onnx.TensorProto.DataLocation.EXTERNAL) {
     const entries = new Map((t.externalData ?? []).map((e) => [e.key ?? '', e.value ?? '']));
@@ -134,15 +145,15 @@ function readTensor(t: onnxProto.onnx.ITensorProto, files: ExternalFiles | undef
     if (raw.length !== count * width) {
       throw new ReadFailure(`${label} has ${raw.length} bytes of data, expected ${count * width}`);
     }
-    return dtype === 1
+    return float
       ? { name, dims, dataType: 'float32', data: copyLE(raw, new Float32Array(count)) }
       : { name, dims, dataType: 'int64', data: copyLE(raw, new BigInt64Array(count)) };
   }
-  const values: IntLike[] = dtype === 1 ? t.floatData ?? [] : t.int64Data ?? [];
+  const values: IntLike[] = float ? t.floatData ?? [] : t.int64Data ?? [];
   if (values.length !== count) {
     throw new ReadFailure(`${label} has ${values.length} values, expected ${count}`);
   }
-  if (dtype === 1) return { name, dims, dataType: 'float32', data: Float32Array.from(t.floatData ?? []) };
+  if (float) return { name, dims, dataType: 'float32', data: Float32Array.from(t.floatData ?? []) };
   return { name, dims, dataType: 'int64', data: BigInt64Array.from(values, toBigInt) };
 }
 
@@ -151,29 +162,29 @@ const textDecoder = new TextDecoder('utf-8', { fatal: false });
 /** An attribute as OnnxAttr, or a string naming its type when OnnxAttr cannot hold it. */
 function readAttr(a: onnxProto.onnx.IAttributeProto, node: string, files?: ExternalFiles): OnnxAttr | string {
   const own = (k: string): boolean => Object.prototype.hasOwnProperty.call(a, k);
-  let type = a.type ?? 0;
-  if (type === 0) {
+  let type: number = a.type ?? AttrType.UNDEFINED;
+  if (type === AttrType.UNDEFINED) {
     // Old files leave the type unset: infer it from the field that is present.
-    if (own('f')) type = 1;
-    else if (own('i')) type = 2;
-    else if (own('s')) type = 3;
-    else if (own('t')) type = 4;
-    else if ((a.floats ?? []).length > 0) type = 6;
-    else if ((a.ints ?? []).length > 0) type = 7;
+    if (own('f')) type = AttrType.FLOAT;
+    else if (own('i')) type = AttrType.INT;
+    else if (own('s')) type = AttrType.STRING;
+    else if (own('t')) type = AttrType.TENSOR;
+    else if ((a.floats ?? []).length > 0) type = AttrType.FLOATS;
+    else if ((a.ints ?? []).length > 0) type = AttrType.INTS;
     else return 'unknown';
   }
   switch (type) {
-    case 1: return { type: 'float', value: a.f ?? 0 };
-    case 2: return { type: 'int', value: toNumber(a.i) };
-    case 3: return { type: 'string', value: textDecoder.decode(a.s ?? new Uint8Array(0)) };
-    case 4: {
+    case AttrType.FLOAT: return { type: 'float', value: a.f ?? 0 };
+    case AttrType.INT: return { type: 'int', value: toNumber(a.i) };
+    case AttrType.STRING: return { type: 'string', value: textDecoder.decode(a.s ?? new Uint8Array(0)) };
+    case AttrType.TENSOR: {
       const t = a.t ?? {};
-      const dt = t.dataType ?? 0;
-      if (dt !== 1 && dt !== 7) return `tensor of ${elemTypeName(dt)}`;
+      const dt = t.dataType ?? DataType.UNDEFINED;
+      if (!readable(dt)) return `tensor of ${elemTypeName(dt)}`;
       return { type: 'tensor', value: readTensor(t, files, `tensor of attribute '${a.name}' of node '${node}'`) };
     }
-    case 6: return { type: 'floats', value: [...(a.floats ?? [])] };
-    case 7: return { type: 'ints', value: (a.ints ?? []).map(toNumber) };
+    case AttrType.FLOATS: return { type: 'floats', value: [...(a.floats ?? [])] };
+    case AttrType.INTS: return { type: 'ints', value: (a.ints ?? []).map(toNumber) };
     default: return attrTypeNames.get(type) ?? `attribute type ${type}`;
   }
 }
@@ -206,7 +217,7 @@ function readValueInfo(v: onnxProto.onnx.IValueInfoProto): OnnxValueInfo {
   if (t.tensorType) {
     const dims = t.tensorType.shape?.dim ?? [];
     const shape = dims.map((d) => (d.dimParam ? d.dimParam : d.dimValue !== null && d.dimValue !== undefined ? toNumber(d.dimValue) : '?'));
-    return { name, elemType: elemTypeName(t.tensorType.elemType ?? 0), shape };
+    return { name, elemType: elemTypeName(t.tensorType.elemType ?? DataType.UNDEFINED), shape };
   }
   const kind = t.sequenceType ? 'sequence' : t.mapType ? 'map' : t.optionalType ? 'optional' : t.sparseTensorType ? 'sparse_tensor' : 'unknown';
   return { name, elemType: kind, shape: [] };

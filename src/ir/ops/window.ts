@@ -1,5 +1,6 @@
 /** ONNX's output-size rule for convolution and pooling windows, shared by conv, maxpool and avgpool. */
 import type { InferError } from './op.js';
+import { windowOutputSize } from '../../util/window.js';
 
 export interface Window {
   k: number;
@@ -9,13 +10,9 @@ export interface Window {
   ceil: boolean;
 }
 
-/** out = floor_or_ceil((size + 2*pad - dilation*(k-1) - 1) / stride) + 1; with ceil, a last window starting in the padding is dropped (as PyTorch and ONNX do). */
+/** The output size along one axis of a square window with the same padding at both ends. */
 export function windowOut(size: number, w: Window): number {
-  const span = size + 2 * w.pad - w.dilation * (w.k - 1) - 1;
-  if (span < 0) return 0;
-  let out = (w.ceil ? Math.ceil(span / w.stride) : Math.floor(span / w.stride)) + 1;
-  if (w.ceil && (out - 1) * w.stride >= size + w.pad) out -= 1;
-  return out;
+  return windowOutputSize(size, w.k, w.stride, w.dilation, w.pad, w.pad, w.ceil);
 }
 
 export function spatial(op: string, h: number, w: number, win: Window): [number, number] | InferError {

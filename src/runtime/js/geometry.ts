@@ -5,6 +5,7 @@
  */
 import type { Result } from '../../onnx/read.js';
 import type { Attrs } from './attrs.js';
+import { windowOutputSize } from '../../util/window.js';
 
 export type AutoPad = 'NOTSET' | 'VALID' | 'SAME_UPPER' | 'SAME_LOWER';
 
@@ -94,11 +95,8 @@ export function axesFor(w: Window, sizes: readonly number[], kernel: readonly nu
       padEnd = total - padBegin;
     } else {
       if (w.autoPad === 'VALID') padBegin = padEnd = 0;
-      const room = n + padBegin + padEnd - span;
-      if (room < 0) return `the window of ${span} does not fit the padded size ${n + padBegin + padEnd}`;
-      out = (w.ceil ? Math.ceil(room / s) : Math.floor(room / s)) + 1;
-      // With ceil_mode, a last window that would start in the end padding is dropped.
-      if (w.ceil && (out - 1) * s >= n + padBegin) out--;
+      out = windowOutputSize(n, k, s, d, padBegin, padEnd, w.ceil);
+      if (out < 1) return `the window of ${span} does not fit the padded size ${n + padBegin + padEnd}`;
     }
     axes.push({ k, s, d, padBegin, padEnd, out });
   }
