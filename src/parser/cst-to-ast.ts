@@ -21,19 +21,29 @@ function isToken(el: CstElement): el is IToken {
   return 'tokenType' in el;
 }
 
+// chevrotain keys a node's children by rule name (only CST nodes) or by token type or label (only
+// tokens), so the accessors below need not filter by kind.
+
 function nodes(n: CstNode | undefined, key: string): CstNode[] {
-  const els = n?.children[key] ?? [];
-  return els.filter((e): e is CstNode => !isToken(e));
+  return (n?.children[key] ?? []) as CstNode[];
 }
+
+/** A real token: in the source, not inserted by error recovery. */
+const real = (t: IToken): boolean => Number.isFinite(t.startOffset) && t.isInsertedInRecovery !== true;
 
 /** The tokens under `key` that are really in the source (not inserted by error recovery). */
 function toks(n: CstNode | undefined, key: string): IToken[] {
-  const els = n?.children[key] ?? [];
-  return els.filter((e): e is IToken => isToken(e) && Number.isFinite(e.startOffset) && e.isInsertedInRecovery !== true);
+  const els = (n?.children[key] ?? []) as IToken[];
+  return els.every(real) ? els : els.filter(real);
 }
 
-const node = (n: CstNode | undefined, key: string): CstNode | undefined => nodes(n, key)[0];
-const tok = (n: CstNode | undefined, key: string): IToken | undefined => toks(n, key)[0];
+const node = (n: CstNode | undefined, key: string): CstNode | undefined => n?.children[key]?.[0] as CstNode | undefined;
+function tok(n: CstNode | undefined, key: string): IToken | undefined {
+  const els = n?.children[key] as IToken[] | undefined;
+  if (els === undefined) return undefined;
+  for (const t of els) if (real(t)) return t;
+  return undefined;
+}
 
 function unescape(image: string): string {
   const closed = image.length >= 2 && image.endsWith('"') && !/(^|[^\\])(\\\\)*\\"$/.test(image);
@@ -163,8 +173,10 @@ class Builder {
   }
 
   private stmt(n: CstNode): A.Stmt | undefined {
-    const [i, o, e, l] = ['inputStmt', 'outputStmt', 'expectStmt', 'layer'].map((k) => node(n, k));
-    return i ? this.input(i) : o ? this.output(o) : e ? this.expect(e) : l ? this.layer(l) : undefined;
+    const l = node(n, 'layer');
+    if (l) return this.layer(l);
+    const [i, o, e] = [node(n, 'inputStmt'), node(n, 'outputStmt'), node(n, 'expectStmt')];
+    return i ? this.input(i) : o ? this.output(o) : e ? this.expect(e) : undefined;
   }
 
   private input(n: CstNode): A.InputStmt | undefined {
