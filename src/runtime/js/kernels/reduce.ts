@@ -58,6 +58,13 @@ export function reduceKernel(kind: 'mean' | 'sum', axesInputFrom: number): Kerne
         }
         const dims = x.dims.flatMap((d, i) => (reduced[i] ? (keep ? [1] : []) : [d]));
         const count = x.dims.reduce((p, d, i) => (reduced[i] ? p * d : p), 1);
+        const trailing = reduced.indexOf(true);
+        if (kind === 'mean' && trailing > 0 && reduced.slice(trailing).every(Boolean) && count > 0) {
+          // The mean over the last axes (a global average pool, as MNASNet's export writes it).
+          const y = env.output(dims);
+          env.vector.mean(x.data, y.data, x.data.length / count, count);
+          return [y];
+        }
         const sums = new Float64Array(numel(dims));
         sumOver(x.data, x.dims, reduced, sums);
         const y = env.output(dims);

@@ -4,34 +4,22 @@
  * (4 outputs per vector, 4 vectors per step for independent accumulators), reading the padded copy
  * of the input plane with no bounds checks. Addresses are in bytes.
  *
- *   dw_pad(src, h, wd, scratch, wp, pt, pl)
- *     Copies an h x wd plane into the scratch block of row length wp at row pt, column pl.
- *
  *   dw_k<K>_s<S>(src, wp, dst, oh, ow, w, bias)
  *     dst[oy][ox] = bias + sum w[ky][kx] * src[oy*S + ky][ox*S + kx], for the padded plane src
  *     of row length wp and the K x K weights w.
  *
  *   max_k<K>_s<S>(src, wp, dst, oh, ow, w, init)
  *     dst[oy][ox] = max(init, max src[oy*S + ky][ox*S + kx]) (w unused; init is -Infinity).
+ *
+ *   dw_planes_k<K>_s<S>(x, y, w, bias, n, c, mult, h, wd, oh, ow, pt, pl, scratch, wp, act, a, b, p0, p1)
+ *   max_planes_k<K>_s<S>(same)
+ *     Output planes [p0, p1) of a depthwise task (depthwise/task.ts) in one call: for each, the
+ *     input plane copied into the scratch block (whose padding the caller has set), the plane's
+ *     kernel above, then its activation (act_any; a max pool has none). bias 0: none.
  */
 import { f32, Func, i32, v128 } from './encoder.js';
 
 export const depthwiseShapes: readonly (readonly [number, number])[] = [[3, 1], [3, 2], [5, 1], [5, 2], [7, 1], [7, 2]];
-
-function padKernel(): Func {
-  const f = new Func('dw_pad', [i32, i32, i32, i32, i32, i32, i32]);
-  const [src, h, wd, scratch, wp, pt, pl] = [0, 1, 2, 3, 4, 5, 6];
-  const y = f.local(i32);
-  f.i32(0).set(y).block().loop();
-  f.get(y).get(h).i32GeS().brIf(1);
-  // memory.copy(dst, src, bytes)
-  f.get(scratch).get(y).get(pt).i32Add().get(wp).i32Mul().get(pl).i32Add().i32(2).i32Shl().i32Add();
-  f.get(src).get(y).get(wd).i32Mul().i32(2).i32Shl().i32Add();
-  f.get(wd).i32(2).i32Shl().memoryCopy();
-  f.get(y).i32(1).i32Add().set(y).br(0);
-  f.end().end();
-  return f;
-}
 
 interface ConvLocals {
   rows: number[];
@@ -140,6 +128,39 @@ function convKernel(k: number, s: number, fma: boolean, max: boolean): Func {
 /** The max pools with a kernel here (ResNet's stem is 3 x 3, stride 2). */
 export const maxPoolShapes: readonly (readonly [number, number])[] = [[2, 2], [3, 1], [3, 2]];
 
+/** The plane loop around a plane kernel: offsets, padded copy, kernel, activation. */
+function planesKernel(k: number, s: number, max: boolean): Func {
+  const kind = max ? 'max' : 'dw';
+  const names = ['x', 'y', 'w', 'bias', 'n', 'c', 'mult', 'h', 'wd', 'oh', 'ow', 'pt', 'pl', 'scratch', 'wp', 'act', 'a', 'b', 'p0', 'p1'] as const;
+  const f = new Func(`${kind}_planes_k${k}_s${s}`, names.map((n) => (n === 'a' || n === 'b' ? f32 : i32)));
+  const v = Object.fromEntries(names.map((n, i) => [n, i])) as Record<(typeof names)[number], number>;
+  const [p, o, src, dst, row] = [f.local(i32), f.local(i32), f.local(i32), f.local(i32), f.local(i32)];
+  f.get(v.p0).set(p).block().loop().get(p).get(v.p1).i32GeS().brIf(1);
+  // o = p % (c*mult); src = x + ((p / (c*mult)) * c + o / mult) * h * wd; dst = y + p * oh * ow
+  f.get(p).get(p).get(v.c).get(v.mult).i32Mul().tee(o).i32DivS().get(o).i32Mul().i32Sub().set(o);
+  f.get(p).get(v.c).get(v.mult).i32Mul().i32DivS().get(v.c).i32Mul().get(o).get(v.mult).i32DivS().i32Add();
+  f.get(v.h).i32Mul().get(v.wd).i32Mul().i32(2).i32Shl().get(v.x).i32Add().set(src);
+  f.get(p).get(v.oh).i32Mul().get(v.ow).i32Mul().i32(2).i32Shl().get(v.y).i32Add().set(dst);
+  // The plane's rows into the scratch block, at row pt, column pl.
+  f.i32(0).set(row).block().loop().get(row).get(v.h).i32GeS().brIf(1);
+  f.get(v.scratch).get(row).get(v.pt).i32Add().get(v.wp).i32Mul().get(v.pl).i32Add().i32(2).i32Shl().i32Add();
+  f.get(src).get(row).get(v.wd).i32Mul().i32(2).i32Shl().i32Add();
+  f.get(v.wd).i32(2).i32Shl().memoryCopy();
+  f.get(row).i32(1).i32Add().set(row).br(0).end().end();
+  f.get(v.scratch).get(v.wp).get(dst).get(v.oh).get(v.ow);
+  f.get(v.w).get(o).i32(k * k * 4).i32Mul().i32Add();
+  if (max) f.f32Const(-Infinity);
+  // bias[o], or 0 without a bias (the load then reads the arena's first floats, harmlessly).
+  else f.get(v.bias).get(o).i32(2).i32Shl().i32Add().f32Load().f32Zero().get(v.bias).select();
+  f.call(`${kind}_k${k}_s${s}`);
+  if (!max) f.get(dst).get(dst).get(v.oh).get(v.ow).i32Mul().get(v.act).get(v.a).get(v.b).call('act_any');
+  f.get(p).i32(1).i32Add().set(p).br(0).end().end();
+  return f;
+}
+
 export function depthwiseFunctions(fma: boolean): Func[] {
-  return [padKernel(), ...depthwiseShapes.map(([k, s]) => convKernel(k, s, fma, false)), ...maxPoolShapes.map(([k, s]) => convKernel(k, s, fma, true))];
+  return [
+    ...depthwiseShapes.flatMap(([k, s]) => [convKernel(k, s, fma, false), planesKernel(k, s, false)]),
+    ...maxPoolShapes.flatMap(([k, s]) => [convKernel(k, s, fma, true), planesKernel(k, s, true)]),
+  ];
 }

@@ -55,6 +55,8 @@ function name(s: string): number[] {
 export class Func {
   readonly code: number[] = [];
   private readonly localTypes: ValType[] = [];
+  /** Calls of other functions of the module, by name: resolved to indices when it is encoded. */
+  private readonly calls: { at: number; name: string }[] = [];
 
   constructor(
     readonly name: string,
@@ -108,6 +110,11 @@ export class Func {
     return this;
   }
   return(): this { return this.op(0x0f); }
+  /** Calls the module's function `name` (its index is filled in by encodeModule). */
+  call(name: string): this {
+    this.calls.push({ at: this.code.length, name });
+    return this;
+  }
 
   i32Add(): this { return this.op(0x6a); }
   i32Sub(): this { return this.op(0x6b); }
@@ -198,8 +205,17 @@ export class Func {
   /** Relaxed SIMD: a * b + c, fused or not as the hardware does it. */
   f32x4RelaxedMadd(): this { return this.simd(0x105); }
 
-  /** The function's body: local declarations, code, final `end`. */
-  body(): number[] {
+  /** The function's body: local declarations, code (calls resolved by `indexOf`), final `end`. */
+  body(indexOf: (name: string) => number): number[] {
+    let code: number[] = [];
+    let from = 0;
+    for (const c of this.calls) {
+      const call = [0x10];
+      uleb(indexOf(c.name), call);
+      code = code.concat(this.code.slice(from, c.at), call);
+      from = c.at;
+    }
+    code = code.concat(this.code.slice(from));
     const groups: number[][] = [];
     for (let i = 0; i < this.localTypes.length; ) {
       let j = i;
@@ -210,7 +226,7 @@ export class Func {
       groups.push(g);
       i = j;
     }
-    const inner = vec(groups).concat(this.code, [0x0b]);
+    const inner = vec(groups).concat(code, [0x0b]);
     const out: number[] = [];
     uleb(inner.length, out);
     return out.concat(inner);
@@ -232,6 +248,12 @@ export function encodeModule(funcs: Func[], maxPages: number): Uint8Array<ArrayB
   section(2, vec([[...name('env'), ...name('memory'), 0x02, ...limits]]), out);
   section(3, vec(funcs.map((_, i) => { const o: number[] = []; uleb(i, o); return o; })), out);
   section(7, vec(funcs.map((f, i) => { const o = [...name(f.name), 0x00]; uleb(i, o); return o; })), out);
-  section(10, vec(funcs.map((f) => f.body())), out);
+  const index = new Map(funcs.map((f, i) => [f.name, i]));
+  const indexOf = (n: string) => {
+    const i = index.get(n);
+    if (i === undefined) throw new Error(`call of a function not in the module: ${n}`);
+    return i;
+  };
+  section(10, vec(funcs.map((f) => f.body(indexOf))), out);
   return new Uint8Array(out);
 }

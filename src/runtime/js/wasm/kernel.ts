@@ -10,7 +10,7 @@ import { activationNames, binaryOps } from './vector-module.js';
 import { depthwiseShapes, maxPoolShapes } from './depthwise-module.js';
 import { depthwiseJs } from '../depthwise/js.js';
 import { jsVectorKernels } from '../vector/js.js';
-import { padValue, planeOffsets, windowMode, type DepthwiseTask } from '../depthwise/task.js';
+import { padValue, windowMode, type DepthwiseTask } from '../depthwise/task.js';
 import { fromBits } from '../gemm/job.js';
 import { kernelModuleBytes } from './module.js';
 
@@ -67,26 +67,20 @@ function vectorKernels(exports: WebAssembly.Exports): VectorKernels {
   const fns = (kind: string) => Object.fromEntries(binaryOps.map((op) => [op, exports[`${kind}_${op}`] as Fn])) as Record<(typeof binaryOps)[number], Fn>;
   const [binary, rows, cols] = [fns('binary'), fns('rows'), fns('cols')];
   const mean = exports['mean'] as Fn;
-  const pad = exports['dw_pad'] as Fn;
   const chanNorm = exports['chan_norm'] as Fn;
-  const convs = new Map(depthwiseShapes.map(([k, s]) => [`conv${k}/${s}`, exports[`dw_k${k}_s${s}`] as Fn]));
-  for (const [k, s] of maxPoolShapes) convs.set(`max${k}/${s}`, exports[`max_k${k}_s${s}`] as Fn);
-  /** Output planes [p0, p1): the SIMD kernel of the task's shape, or the JS one. */
+  const planes = new Map(depthwiseShapes.map(([k, s]) => [`conv${k}/${s}`, exports[`dw_planes_k${k}_s${s}`] as Fn]));
+  for (const [k, s] of maxPoolShapes) planes.set(`max${k}/${s}`, exports[`max_planes_k${k}_s${s}`] as Fn);
+  /** Output planes [p0, p1): the SIMD kernel of the task's shape (one call), or the JS one. */
   const depthwise = (f: Float32Array, t: DepthwiseTask, p0: number, p1: number, thread: number) => {
     const kind = t.mode === windowMode.max ? 'max' : 'conv';
-    const conv = t.kh === t.kw && t.sh === t.sw && t.dh === 1 && t.dw === 1 ? convs.get(`${kind}${t.kh}/${t.sh}`) : undefined;
-    if (conv === undefined) return depthwiseJs(f, t, p0, p1, thread);
+    const run = t.kh === t.kw && t.sh === t.sw && t.dh === 1 && t.dw === 1 ? planes.get(`${kind}${t.kh}/${t.sh}`) : undefined;
+    if (run === undefined) return depthwiseJs(f, t, p0, p1, thread);
     const scratch = thread === 0 ? t.scr0 : t.scr1;
     f.fill(padValue(t), scratch, scratch + t.hp * t.wp);
-    const act = acts[t.act];
-    const [a, b] = [fromBits(t.actA), fromBits(t.actB)];
-    for (let p = p0; p < p1; p++) {
-      const at = planeOffsets(t, p);
-      pad(at.src * 4, t.h, t.wd, scratch * 4, t.wp, t.pt, t.pl);
-      const init = t.mode === windowMode.max ? -Infinity : t.bias < 0 ? 0 : f[t.bias + at.channel]!;
-      conv(scratch * 4, t.wp, at.dst * 4, t.oh, t.ow, at.w * 4, init);
-      if (act) act(at.dst * 4, at.dst * 4, t.oh * t.ow, a, b);
-    }
+    run(
+      t.x * 4, t.y * 4, t.w * 4, t.bias < 0 ? 0 : t.bias * 4, t.n, t.c, t.mult, t.h, t.wd, t.oh, t.ow, t.pt, t.pl,
+      scratch * 4, t.wp, t.act, fromBits(t.actA), fromBits(t.actB), p0, p1,
+    );
   };
   return {
     depthwise,

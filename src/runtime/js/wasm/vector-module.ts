@@ -7,6 +7,7 @@
  *   binary_<op>(x, y, dst, n)            dst[i] = x[i] op y[i]       (op: add, sub, mul, div)
  *   rows_<op>(x, s, dst, rows, len)      dst[r][i] = x[r][i] op s[r]  (a per-channel operand)
  *   cols_<op>(x, s, dst, rows, len)      dst[r][i] = x[r][i] op s[i]  (a per-last-axis operand)
+ *   act_any(src, dst, n, op, a, b)       act_<op> for the op code of activation.ts (0: nothing)
  *   mean(x, dst, planes, size)           dst[p] = mean of x[p][0..size)
  *
  * dst may be the same array as x or src (in place).
@@ -153,6 +154,24 @@ function emitSum(f: Func, base: number, n: number, acc: number, v: number): void
   }
 }
 
+/** act_any: a branch table on the op code to the act_<name> kernel (for kernels that apply any). */
+function anyActivation(): Func {
+  const f = new Func('act_any', [i32, i32, i32, i32, f32, f32]);
+  const [src, dst, n, op, a, b] = [0, 1, 2, 3, 4, 5];
+  const most = Math.max(...activationNames.map(([, code]) => code));
+  // Blocks nested most + 2 deep: br_table leaves block k (counted from the inside) to run op k.
+  for (let k = 0; k <= most + 1; k++) f.block();
+  f.get(op).brTable(Array.from({ length: most + 1 }, (_, k) => k), most + 1);
+  for (let k = 0; k <= most; k++) {
+    f.end();
+    const entry = activationNames.find(([, code]) => code === k);
+    if (entry) f.get(src).get(dst).get(n).get(a).get(b).call(`act_${entry[0]}`);
+    f.return();
+  }
+  f.end();
+  return f;
+}
+
 /** The activation functions with a kernel here, by name. */
 export const activationNames: readonly [string, ActOp][] = Object.entries(Act).filter(([, op]) => op !== Act.none) as [string, ActOp][];
 
@@ -163,5 +182,6 @@ export function vectorFunctions(fma: boolean): Func[] {
     ...binaryOps.map((op) => broadcastKernel('rows', op)),
     ...binaryOps.map((op) => broadcastKernel('cols', op)),
     meanKernel(),
+    anyActivation(),
   ];
 }
