@@ -42,7 +42,7 @@ describe('help', () => {
     expect(r.out).toContain('usage: resdsl run FILE [options]');
     expect(r.out).toMatch(/^ {2}--runtime RUNTIME +js for our executor, ort for onnxruntime-node \[default: js\]$/m);
     expect(r.out).toMatch(/^ {2}-o, --out FILE +write the outputs/m);
-    expect(r.out).toMatch(/^ {2}--max-errors N +show at most N errors[\s\S]*\[default: 50\]/m);
+    expect(r.out).toMatch(/^ {2}--max-errors N +show at most N diagnostics[\s\S]*\[default: 50\]/m);
     expect(r.out).toMatch(/examples:\n {2}resdsl run /);
   });
 
