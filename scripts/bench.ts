@@ -1,7 +1,9 @@
 /**
  * `npm run bench`: every benchmark of the project, each against its target, in one run.
- *  - check: the examples folder and generated networks of 1,000 and 10,000 blocks (issue 2);
- *  - compile: whole-process time and peak memory for ResNet-50 and ResNet-152 (issue 4);
+ *  - check: the examples folder and generated networks of 1,000 and 10,000 blocks, whole process
+ *    (issues 2 and 9);
+ *  - compile: whole-process time and peak memory for ResNet-50, ResNet-152 and the 10,000-block
+ *    network (issues 4 and 9);
  *  - run: ResNet-50 and the modern families (MobileNetV2, EfficientNet-B0, ConvNeXt-T: torch's
  *    exports and our compiles) at 224x224, batch 1, in our executor, onnxruntime-node and
  *    onnxruntime-web, 1 and 2 threads, in the same run (issues 5 and 12; bench-families.ts).
@@ -17,7 +19,7 @@ const quick = process.argv.includes('--quick');
 process.env.ORT_DISABLE_TELEMETRY ??= '1';
 console.log(`resdsl benchmarks, ${new Date().toISOString()}, ${os.cpus()[0]?.model ?? 'cpu'} x ${os.cpus().length}, load average ${os.loadavg()[0]!.toFixed(2)}\n`);
 
-benchCheck();
+benchCheck(quick ? 3 : 5);
 console.log();
 benchCompile(quick ? 3 : 5);
 console.log();

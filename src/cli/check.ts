@@ -17,9 +17,13 @@ export function checkCommand(args: Parsed, io: Io): number {
   const sources = new Map<string, string>();
   const diagnostics: Diagnostic[] = [];
   const networks: { file: string; network: string; params: number; macs: number; outputs: string[] }[] = [];
+  const declared = { blocks: 0, generic: 0, networks: 0 };
   for (const file of files) {
     const r = checkFile(file, { shortcut, ...(args.has('shortcut') ? { shortcutGiven: true } : {}) });
     for (const [k, v] of r.sources) sources.set(k, v);
+    declared.blocks += r.declared.blocks;
+    declared.generic += r.declared.generic;
+    declared.networks += r.declared.networks;
     for (const d of r.diagnostics) diagnostics.push(d); // a loop: a spread of 100,000 items overflows the stack
     for (const n of r.networks)
       networks.push({ file, network: n.name, params: n.stats!.params, macs: n.stats!.macs, outputs: n.graph.outputs.map((o) => o.name) });
@@ -27,13 +31,19 @@ export function checkCommand(args: Parsed, io: Io): number {
   const errors = diagnostics.filter((d) => d.severity === 'error').length;
   const warnings = diagnostics.filter((d) => d.severity === 'warning').length;
   if (format === 'json') {
-    io.out(JSON.stringify({ files: files.length, networks, errors, warnings, ...jsonDiagnostics(diagnostics, sources, maxErrors) }, null, 2));
+    io.out(JSON.stringify({ files: files.length, blocks: declared.blocks, generic: declared.generic, networks, errors, warnings, ...jsonDiagnostics(diagnostics, sources, maxErrors) }, null, 2));
   } else if (format === 'github') {
     if (diagnostics.length) io.out(githubDiagnostics(diagnostics, sources, maxErrors));
   } else {
     printDiagnostics(io, diagnostics, sources, maxErrors);
     if (diagnostics.length) io.err('');
-    const what = `${plural(files.length, 'file')}, ${plural(networks.length, 'network')}`;
+    // blocks and generic networks are checked for names, calls and arguments; networks for shapes and counts too
+    const what = [
+      plural(files.length, 'file'),
+      ...(declared.blocks ? [plural(declared.blocks, 'block')] : []),
+      ...(declared.generic ? [plural(declared.generic, 'generic network')] : []),
+      plural(declared.networks, 'network'),
+    ].join(', ');
     const found = [...(errors ? [plural(errors, 'error')] : []), ...(warnings ? [plural(warnings, 'warning')] : [])];
     io.err(`checked ${what}: ${found.length ? found.join(', ') : 'ok'}`);
   }

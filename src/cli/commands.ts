@@ -1,10 +1,9 @@
 /**
  * The commands: each one's declaration (options.ts) and its code, loaded on use so that `check`
- * does not pay for the executor or onnxruntime. A Map, so that no command name a user types can
- * reach an object's prototype (`resdsl constructor` is an unknown command like any other).
+ * does not pay for the executor or onnxruntime, and help, completion and --version for nothing of
+ * the compiler. A Map, so that no command name a user types can reach an object's prototype
+ * (`resdsl constructor` is an unknown command like any other).
  */
-import { defaultOpset, supportedOpsets } from '../onnx/lower.js';
-import { stages } from '../pipeline/index.js';
 import type { Io } from './io.js';
 import {
   helpOption,
@@ -24,6 +23,13 @@ export interface Command {
   spec: CommandSpec;
   load(): Promise<CommandRun>;
 }
+
+// Written out rather than imported, so that loading the declarations loads no compiler module;
+// test/cli/help.test.ts keeps them equal to onnx/lower.ts's opsets and the pipeline's stages.
+/** The ONNX opsets the lowering supports (onnx/lower.ts: supportedOpsets, defaultOpset 17). */
+export const opsets = ['13', '14', '15', '16', '17'];
+/** The stages that change the IR (pipeline/stages.ts), which --print-after takes. */
+export const irStages = ['elaborate', 'shortcut', 'weights', 'cleanup', 'fuse'];
 
 const check: CommandSpec = {
   name: 'check',
@@ -67,13 +73,13 @@ const compile: CommandSpec = {
     seedOption,
     noFuseOption,
     shortcutOption,
-    { name: 'opset', value: 'N', choices: supportedOpsets.map(String), default: String(defaultOpset), help: 'the ONNX operator set version' },
+    { name: 'opset', value: 'N', choices: opsets, default: '17', help: 'the ONNX operator set version' },
     { name: 'external-data', help: 'keep the weights in FILE.data beside the model (automatic over 2 GiB)' },
     { name: 'emit', value: 'WHAT', choices: ['onnx', 'ir'], default: 'onnx', help: 'onnx for the model, ir for the canonical IR text' },
     {
       name: 'print-after',
       value: 'STAGE',
-      choices: ['all', ...stages.filter((s) => s.ir).map((s) => s.name)],
+      choices: ['all', ...irStages],
       multiple: true,
       help: 'print the IR after this stage (or after all of them); may be repeated',
     },

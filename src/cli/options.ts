@@ -61,7 +61,7 @@ export const maxErrorsOption: OptionSpec = {
   value: 'N',
   int: { min: 0, max: Number.MAX_SAFE_INTEGER },
   default: '50',
-  help: 'show at most N errors and warnings, then how many more there are (0: all of them)',
+  help: 'show at most N diagnostics (errors, warnings, notes), then how many more there are (0: all of them)',
 };
 
 export const weightsOption: OptionSpec = {

@@ -5,7 +5,7 @@
 import * as fs from 'node:fs';
 import { error } from '../diagnostics/diagnostic.js';
 import type { ShortcutPolicy } from '../passes/pass.js';
-import { compile, frontEnd, type CompileResult, type FrontEndResult, type PipelineOptions, type StageName } from '../pipeline/index.js';
+import { compile, runPipeline, type CompileResult, type FrontEndResult, type PipelineOptions, type StageName } from '../pipeline/index.js';
 import { cannotRead, nodeHost } from './host.js';
 
 export interface CompileOptions {
@@ -77,10 +77,20 @@ export interface CheckOptions {
   expectations?: boolean;
 }
 
-/** check and summary: the front of the pipeline on every network of a file (or the one asked for). */
-export function checkFile(file: string, opts: CheckOptions = {}, last: StageName = 'expect'): FrontEndResult {
-  return frontEnd(
+/** What check found in the file (not in the files it uses), for its summary line. */
+export interface Declared {
+  blocks: number;
+  /** Networks with parameters and no base: checked for names, not shapes. */
+  generic: number;
+  /** The other networks: checked for shapes and counts too. */
+  networks: number;
+}
+
+/** check and summary: the front of the pipeline on every network of a file (or the one asked for), and what the file declares. */
+export function checkFile(file: string, opts: CheckOptions = {}, last: StageName = 'expect'): FrontEndResult & { declared: Declared } {
+  const s = runPipeline(
     file,
+    last,
     {
       host: nodeHost,
       shortcut: opts.shortcut ?? 'B',
@@ -90,6 +100,12 @@ export function checkFile(file: string, opts: CheckOptions = {}, last: StageName
       ...(opts.single ? { single: true } : {}),
       ...(opts.text !== undefined ? { text: opts.text } : {}),
     },
-    last,
   );
+  const items = s.program?.root?.ast.items ?? [];
+  const declared = {
+    blocks: items.filter((i) => i.kind === 'Block').length,
+    generic: items.filter((i) => i.kind === 'Network' && i.params.length > 0 && !i.base).length,
+    networks: items.filter((i) => i.kind === 'Network' && (i.params.length === 0 || i.base)).length,
+  };
+  return { networks: s.networks, diagnostics: s.diagnostics, sources: s.sources, declared };
 }

@@ -21,8 +21,45 @@ fs.writeFileSync(bad, 'network t {\n  input image: f32[N, 3, 8, 8]\n  conv3(4, s
 describe('resdsl check', () => {
   it('checks the whole examples folder clean: exit 0', async () => {
     const r = await cli('check', 'examples');
-    expect(r.err).toMatch(/checked 26 files, 29 networks: ok/);
+    const files = fs.readdirSync('examples').filter((f) => f.endsWith('.resdsl')).length;
+    expect(r.err).toMatch(new RegExp(`checked ${files} files, \\d+ blocks, \\d+ generic networks?, \\d+ networks: ok\n$`));
     expect(r.code).toBe(0);
+  });
+
+  it('a file of blocks is checked: its summary line counts them, and every mistake is reported in one run', async () => {
+    const lib = path.join(tmp, 'lib.resdsl');
+    fs.writeFileSync(lib, 'block a(out) <conv3; bn; relu>\nblock b(out, stride = 1) <conv3(stride = stride); bn> + shortcut\n');
+    const ok = await cli('check', lib);
+    expect(ok.err).toBe('checked 1 file, 2 blocks, 0 networks: ok\n');
+    expect(ok.code).toBe(0);
+    // the issue's bar: four independent mistakes, and an unused block holding an unknown layer
+    const four = path.join(tmp, 'four.resdsl');
+    fs.writeFileSync(
+      four,
+      [
+        'block unused(out) <conv3; bn; rleu>',
+        'network t {',
+        '  input image: f32[N, 3, 8, 8]',
+        '  conv3(4, strid = 2)',
+        '  bn(eps = 1e-3, momentm = 0.1)',
+        '  maxpool3(stride = 2, padd = 1)',
+        '  fc(10, biass = true)',
+        '}',
+        '',
+      ].join('\n'),
+    );
+    const r = await cli('check', four);
+    expect(r.code).toBe(1);
+    const found = [...r.err.matchAll(/^error\[(E\d{4})\]: (.*)$/gm)].map((m) => `${m[1]} ${m[2]}`);
+    expect(found).toEqual([
+      expect.stringMatching(/^E0101 unknown layer or block rleu/),
+      expect.stringMatching(/^E0104 .*strid/),
+      expect.stringMatching(/^E0104 .*momentm/),
+      expect.stringMatching(/^E0104 .*padd/),
+      expect.stringMatching(/^E0104 .*biass/),
+    ]);
+    expect(r.err).toContain('has an argument named `stride`');
+    expect(r.err).toMatch(/checked 1 file, 1 block, 1 network: 5 errors\n$/);
   });
 
   it('exit 1 with the rendered diagnostic on stderr', async () => {

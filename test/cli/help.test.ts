@@ -6,7 +6,9 @@
  * unknown commands and options like any other.
  */
 import { describe, expect, it } from 'vitest';
-import { commands } from '../../src/cli/commands.js';
+import { commands, irStages, opsets } from '../../src/cli/commands.js';
+import { defaultOpset, supportedOpsets } from '../../src/onnx/lower.js';
+import { stages } from '../../src/pipeline/index.js';
 import { main } from '../../src/cli/main.js';
 
 async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
@@ -40,7 +42,7 @@ describe('help', () => {
     expect(r.out).toContain('usage: resdsl run FILE [options]');
     expect(r.out).toMatch(/^ {2}--runtime RUNTIME +js for our executor, ort for onnxruntime-node \[default: js\]$/m);
     expect(r.out).toMatch(/^ {2}-o, --out FILE +write the outputs/m);
-    expect(r.out).toMatch(/^ {2}--max-errors N +show at most N errors[\s\S]*\[default: 50\]/m);
+    expect(r.out).toMatch(/^ {2}--max-errors N +show at most N diagnostics[\s\S]*\[default: 50\]/m);
     expect(r.out).toMatch(/examples:\n {2}resdsl run /);
   });
 
@@ -60,6 +62,12 @@ describe('help', () => {
       for (const line of a.out.split('\n')) if (!line.startsWith('  resdsl ')) expect(line.length).toBeLessThanOrEqual(100);
     });
   }
+
+  it('the opsets and stages the declarations list are the lowering\'s and the pipeline\'s', () => {
+    expect(opsets).toEqual(supportedOpsets.map(String));
+    expect(commands.get('compile')!.spec.options.find((o) => o.name === 'opset')!.default).toBe(String(defaultOpset));
+    expect(irStages).toEqual(stages.filter((s) => s.ir).map((s) => s.name));
+  });
 
   it('--help wins over other mistakes on the line, as in git', async () => {
     const r = await cli('check', '--bogus', 'x', '--help');

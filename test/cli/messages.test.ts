@@ -127,7 +127,7 @@ describe('--max-errors', () => {
     expect(capped.code).toBe(1);
     expect(capped.err.match(/^error\[/gm)).toHaveLength(3);
     expect(capped.err).toContain('... and 4 more (raise --max-errors to see them)');
-    expect(capped.err).toMatch(/checked 1 file, 0 networks: 7 errors\n$/);
+    expect(capped.err).toMatch(/checked 1 file, 1 network: 7 errors\n$/);
     for (const argv of [[], ['--max-errors', '0']]) expect((await cli('check', many, ...argv)).err.match(/^error\[/gm)).toHaveLength(7);
     for (const cmd of [['summary', many], ['compile', many, '-o', path.join(dir, 'never.onnx')], ['run', many]]) {
       const r = await cli(...cmd, '--max-errors', '2');

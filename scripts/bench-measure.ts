@@ -1,0 +1,29 @@
+/**
+ * Measuring a whole `node` process, as the benchmarks do: wall time from spawn to exit, and the
+ * child's peak resident memory (VmHWM, printed at exit by peak-child.mjs), as medians of runs
+ * after one warm-up run (which fills the file cache).
+ */
+import { spawnSync } from 'node:child_process';
+
+export const median = (xs: readonly number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+export const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
+
+export const verdict = (met: boolean) => (met ? 'met' : 'NOT met');
+
+/** One run of `node [script, ...args]`: wall ms and peak RSS bytes; throws when it fails. */
+export function measureOnce(args: readonly string[]): { ms: number; peak: number } {
+  const t0 = performance.now();
+  const r = spawnSync(process.execPath, ['scripts/peak-child.mjs', ...args], { encoding: 'utf8', maxBuffer: 64 * 2 ** 20 });
+  const ms = performance.now() - t0;
+  if (r.status !== 0) throw new Error(`failed (exit ${r.status}): node ${args.join(' ')}\n${r.stderr}`);
+  const m = /peak-rss-bytes (\d+)/.exec(r.stderr);
+  return { ms, peak: m ? Number(m[1]) : NaN };
+}
+
+/** The medians of `runs` runs after a warm-up. */
+export function measure(args: readonly string[], runs: number): { ms: number; peak: number; runs: number } {
+  measureOnce(args);
+  const xs = Array.from({ length: runs }, () => measureOnce(args));
+  return { ms: median(xs.map((x) => x.ms)), peak: median(xs.map((x) => x.peak)), runs };
+}
