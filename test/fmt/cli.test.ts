@@ -18,6 +18,12 @@ const messy = 'network n {input img: f32[N,3,8,8]\n relu # act\n}\n';
 const tidy = 'network n {\n  input img: f32[N, 3, 8, 8]\n  relu  # act\n}\n';
 
 describe('resdsl fmt', () => {
+  it('finds examples/ and std/ formatted: resdsl fmt --check examples std exits 0', async () => {
+    const r = await cli('fmt', '--check', 'examples', 'std');
+    expect(r.out).toBe('');
+    expect(r.code).toBe(0);
+  });
+
   it('--check lists the files that would change and exits 1, changing nothing; exit 0 once formatted', async () => {
     const dir = path.join(tmp, 'check');
     fs.mkdirSync(dir);
