@@ -14,6 +14,7 @@ import { exercise, report, slowest, type ExerciseOptions } from '../test/fuzz/ex
 import { programArb } from '../test/fuzz/gen/program.js';
 import { flagsArb, loadBases } from '../test/fuzz/inputs.js';
 import { mutantArb } from '../test/fuzz/mutate.js';
+import { progress } from '../src/node/progress.js';
 
 const { values } = parseArgs({
   options: { seed: { type: 'string' }, count: { type: 'string' }, only: { type: 'string' }, quiet: { type: 'boolean' } },
@@ -71,7 +72,12 @@ let compiled = 0;
 let slow = 0;
 /** Slower than this is worth a line in the log (not a failure: the harness's bounds are far higher). */
 const SLOW_MS = 5_000;
+// on a terminal, a progress line under the log (nothing more in a pipe or a file)
+const bar = progress('fuzz', { stream: process.stdout, delayMs: 0 });
+const log = console.log;
+console.log = (...xs: unknown[]) => bar.interrupt(() => log(...xs));
 for (const [i, input] of all.entries()) {
+  bar.update(i, all.length, `${failures} failure${failures === 1 ? '' : 's'}, input`);
   const r = await exercise(input.bytes, input.opts);
   tried.set(input.kind, (tried.get(input.kind) ?? 0) + 1);
   if (r.compiled) compiled++;
@@ -87,6 +93,7 @@ for (const [i, input] of all.entries()) {
   }
   if (!values.quiet && (i + 1) % 250 === 0) console.log(`${i + 1} inputs, ${failures} failures, ${((performance.now() - t0) / 1000).toFixed(0)} s`);
 }
+bar.done();
 const secs = ((performance.now() - t0) / 1000).toFixed(1);
 console.log(
   `\nresdsl fuzz: seed ${seed}: tried ${all.length} inputs (${[...tried].map(([k, n]) => `${n} ${k}`).join(', ')}; ${compiled} compiled; ${slow} slower than ${SLOW_MS / 1000} s) in ${secs} s: ${failures} failure${failures === 1 ? '' : 's'}`,

@@ -5,6 +5,7 @@ import { encodeModelParts } from '../onnx/write.js';
 import { printGraph } from '../ir/print.js';
 import { stages } from '../pipeline/index.js';
 import type { FileToWrite } from '../node/atomic-write.js';
+import { progress, type Progress } from '../node/progress.js';
 import { compileOptionsOf } from './compile-options.js';
 import { UsageError, type Io } from './io.js';
 import { checkOutputPath } from './output-path.js';
@@ -25,13 +26,25 @@ export async function compileCommand(args: Parsed, io: Io): Promise<number> {
   const weights = args.string('weights');
   if (out !== undefined && out !== STDOUT) checkOutputPath(out, [file, weights]);
   const printAfter = args.all('print-after');
+  // a large network takes seconds: a progress line on a terminal (not while the IR is printed)
+  const bar = progress(`compile ${file}`, { enabled: printAfter.length === 0 });
+  try {
+    return await compileWith(args, io, file, emit, out, printAfter, bar);
+  } finally {
+    bar.done();
+  }
+}
+
+async function compileWith(args: Parsed, io: Io, file: string, emit: 'onnx' | 'ir', out: string | undefined, printAfter: readonly string[], bar: Progress): Promise<number> {
   const r = compileFile(file, {
     ...compileOptionsOf(args),
     opset: args.int('opset'),
     verify: args.flag('verify'),
     ...(printAfter.length ? { printAfter: printAfter.includes('all') ? ('all' as const) : printAfter } : {}),
     onPrint: (stage, _network, text) => io.out(`// after ${stage}\n${text}`),
+    onStage: (stage, i, n) => bar.update(i, n + 1, stage),
   });
+  bar.done();
   printDiagnostics(io, r.diagnostics, r.sources, args.int('max-errors'));
   if (!r.ok) return 1;
   if (emit === 'ir') {
@@ -40,6 +53,7 @@ export async function compileCommand(args: Parsed, io: Io): Promise<number> {
     else await writeOrFail([{ path: out, data: new TextEncoder().encode(text.endsWith('\n') ? text : `${text}\n`) }]);
     return 0;
   }
+  bar.update(stages.length, stages.length + 1, 'write');
   const location = `${path.basename(out!)}.data`;
   const encoded = encodeModelParts(r.model, {
     ...(args.flag('external-data') ? { externalData: { location } } : {}),
@@ -49,6 +63,7 @@ export async function compileCommand(args: Parsed, io: Io): Promise<number> {
   if (encoded.external) files.push({ path: path.join(path.dirname(out!), encoded.external.location), data: encoded.external.chunks });
   files.push({ path: out!, data: encoded.modelChunks });
   await writeOrFail(files);
+  bar.done();
   const size = encoded.modelByteLength + (encoded.external?.byteLength ?? 0);
   io.err(`wrote ${out} (${r.model.nodes.length} nodes, ${r.model.initializers.length} initializers, ${(size / 2 ** 20).toFixed(1)} MiB${encoded.external ? `, weights in ${encoded.external.location}` : ''})`);
   return 0;

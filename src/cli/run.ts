@@ -14,6 +14,7 @@ import type { Tensor } from '../io/tensor.js';
 import type { OnnxModel } from '../onnx/model.js';
 import { decodeModel } from '../onnx/read.js';
 import { modelFileOptions } from '../node/external-data.js';
+import { progress } from '../node/progress.js';
 import { describeOutput, renderOutput } from '../report/outputs.js';
 import { runModel, type Runtime } from '../runtime/run-model.js';
 import { Rng } from '../weights/rng.js';
@@ -120,7 +121,8 @@ export async function runCommand(args: Parsed, io: Io): Promise<number> {
       throw new CliError(`the model has no output ${wanted}; its outputs are ${model.outputs.map((o) => o.name).join(', ')}`);
     if (out !== undefined) checkOutputs(out, model.outputs.map((o) => o.name).filter((n) => wanted === undefined || n === wanted), file);
     const { input, note } = makeInput(model, args, file);
-    const r = inFile(await runModel(model, input, { runtime, threads, repeat }), file);
+    const bar = progress(`run ${file}`, { enabled: !args.flag('json') });
+    const r = inFile(await runModel(model, input, { runtime, threads, repeat, onRun: (i, n) => bar.update(i, n, 'timed runs') }).finally(() => bar.done()), file);
     if (!r.ok) throw new Failed(r.error);
     const outputs = r.value.outputs.filter((o) => wanted === undefined || o.name === wanted);
     const summaries = outputs.map((o) => describeOutput(o.name, o.tensor));

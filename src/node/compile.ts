@@ -22,6 +22,8 @@ export interface CompileOptions {
   verify?: boolean;
   printAfter?: readonly string[] | 'all';
   onPrint?: (stage: string, network: string, text: string) => void;
+  /** Called as each stage of the pipeline starts. */
+  onStage?: (stage: string, index: number, count: number) => void;
   /** The root file's text, when it is not to be read from disk. */
   text?: string;
 }
@@ -56,6 +58,7 @@ function pipelineOptions(opts: CompileOptions): PipelineOptions | { message: str
     ...(opts.verify ? { verifyAll: true } : {}),
     ...(opts.printAfter !== undefined ? { printAfter: opts.printAfter } : {}),
     ...(opts.onPrint !== undefined ? { onPrint: opts.onPrint } : {}),
+    ...(opts.onStage !== undefined ? { onStage: opts.onStage } : {}),
     ...(opts.text !== undefined ? { text: opts.text } : {}),
   };
 }

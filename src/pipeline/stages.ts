@@ -59,6 +59,8 @@ export interface PipelineOptions {
   /** Print the IR after these stages (or all that change it). */
   printAfter?: readonly string[] | 'all';
   onPrint?: (stage: string, network: string, text: string) => void;
+  /** Called as each stage starts (for a progress line): its name, its index and the number of stages. */
+  onStage?: (stage: string, index: number, count: number) => void;
 }
 
 /** One network going through the pipeline. */
@@ -243,8 +245,9 @@ function skipped(stage: Stage, opts: PipelineOptions): boolean {
  */
 export function runPipeline(file: string, last: StageName, opts: PipelineOptions): PipelineState {
   let state: PipelineState = { file, networks: [], diagnostics: [], sources: new Map() };
-  for (const stage of stages) {
+  for (const [index, stage] of stages.entries()) {
     if (!skipped(stage, opts)) {
+      opts.onStage?.(stage.name, index, stages.length);
       state = stage.run(state, opts);
       const resolved = stages.indexOf(stage) >= stages.findIndex((s) => s.name === 'shortcut');
       if (stage.ir && opts.verifyAll) for (const n of state.networks) assertValid(n.graph, `after stage ${stage.name}`, { resolved });

@@ -23,6 +23,8 @@ export interface RunOptions {
    * it packs its own copy: the lowest peak memory, for a caller that is done with the model.
    */
   takeWeights?: boolean;
+  /** Called after each timed run (for a progress line): how many are done, of how many. */
+  onRun?: (done: number, count: number) => void;
 }
 
 export interface RunOutcome {
@@ -53,6 +55,7 @@ async function runJs(model: OnnxModel, input: Tensor, opts: RunOptions): Promise
       const t0 = performance.now();
       out = run(plan.value, feeds);
       times.push(performance.now() - t0);
+      opts.onRun?.(i + 1, opts.repeat);
     }
     const outputs = model.outputs.map((o) => ({ name: o.name, tensor: asFloat(out.get(o.name)!) }));
     return ok({ outputs, ...(times.length ? { medianMs: median(times) } : {}) });
@@ -84,6 +87,7 @@ async function runOrt(model: OnnxModel, input: Tensor, opts: RunOptions): Promis
       const t0 = performance.now();
       out = await session.run(feeds);
       times.push(performance.now() - t0);
+      opts.onRun?.(i + 1, opts.repeat);
     }
     const outputs = model.outputs.map((o) => {
       // Names come from the model: only an own property of ort's result object is that output.

@@ -4,6 +4,7 @@
  * depth each outermost block instance one box and the layers outside blocks), shapes on the edges,
  * residual shortcuts dashed, projections marked, and the same bytes every time.
  */
+import * as fs from 'node:fs';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
 import { graphSvg } from '../../src/graph/index.js';
@@ -90,6 +91,13 @@ describe('resdsl graph', () => {
     expect([...svg.nodes.keys()].sort()).toEqual(want.sort());
     expect(svg.nodes.get('b:layer2.0')).toEqual(['layer2.0', 'basic', '230,144 params']);
     expect(svg.edges.find((e) => e.from === 'b:layer1.1' && e.to === 'b:layer2.0')?.label).toBe('N×64×56×56');
+  });
+
+  it("the README's pictures are what the command makes (regenerate: resdsl graph examples/resnet18.resdsl [--depth blocks] -o docs/...)", async () => {
+    for (const [file, depth] of [['docs/resnet18.svg', 'layers'], ['docs/resnet18-blocks.svg', 'blocks']] as const) {
+      const r = await graphSvg(r18, depth);
+      expect(r.ok && r.svg === fs.readFileSync(file, 'utf8'), `${file} is out of date`).toBe(true);
+    }
   });
 
   it('gives the same bytes every time', async () => {
