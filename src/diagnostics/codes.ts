@@ -2,7 +2,8 @@
  * Every diagnostic code, defined once. Codes are stable: never renumber, only add.
  * E00xx lexing and parsing, E01xx names and arguments, E02xx shapes and types,
  * E03xx expectations, E04xx resource limits, E05xx modules and files, E06xx passes,
- * E07xx weights and data files, E08xx ONNX files; N0xxx notes (never an error).
+ * E07xx weights and data files, E08xx ONNX files, E09xx PyTorch emission; N0xxx notes (never
+ * an error).
  */
 export const codes = {
   // notes
@@ -70,6 +71,8 @@ export const codes = {
   E0801: 'malformed ONNX file',
   E0802: 'unsupported ONNX operator',
   E0803: 'unsupported ONNX attribute value',
+  // PyTorch emission
+  E0901: 'construct the PyTorch backend cannot write',
 } as const;
 
 export type Code = keyof typeof codes;

@@ -25,6 +25,7 @@ const layers: readonly (readonly string[])[] = [
   ['onnx/'],
   ['pipeline/'],
   ['report/'],
+  ['pytorch/'],
   ['runtime/'],
   ['node/'],
   ['cli/'],

@@ -14,6 +14,7 @@ import { frontEnd, runPipeline } from '../../src/pipeline/index.js';
 import { memoryHost } from '../../src/program/host.js';
 import { prepare, run, RunError } from '../../src/runtime/js/index.js';
 import { parseSource } from '../../src/parser/parse.js';
+import { emitPyTorch } from '../../src/pytorch/index.js';
 import { attrs, model, node } from '../runtime/js/helpers.js';
 
 const net = (body: string, input = 'f32[N, 3, 8, 8]') => `network n {\n  input img: ${input}\n${body}\n}\n`;
@@ -101,6 +102,7 @@ const triggers: Record<keyof typeof codes, () => Diagnostic[]> = {
   E0801: () => failure(decodeModel(new Uint8Array([0xff, 0xff, 0xff]))),
   E0802: () => failure(prepare(model({ inputs: { x: [1, 2] }, outputs: ['y'], nodes: [node('LSTM', ['x'], ['y'])] }))),
   E0803: () => failure(prepare(model({ inputs: { x: [1, 2] }, outputs: ['y'], nodes: [node('Relu', ['x'], ['y'], attrs({ alpha: 'x' }))] }))),
+  E0901: () => emitPyTorch('test.resdsl', { host: nodeHost, shortcut: 'B', text: `block b(out) {\n  relu x 2\n}\n${net('  b(4)')}` }).diagnostics,
 };
 
 describe('every diagnostic code', () => {

@@ -19,4 +19,24 @@ export const padChannels: OpDef = {
       b.output('Pad', [b.input(0), pads]);
     },
   },
+  pytorch: {
+    form: () => ({ kind: 'module', cls: 'PadChannels', args: [{ from: { attr: 'before' } }, { from: { attr: 'after' } }] }),
+    helpers: {
+      PadChannels: `class PadChannels(nn.Module):
+    """Zero channels added before and after those of [N, C, H, W] (as in an
+    option A shortcut)."""
+
+    def __init__(self, before, after):
+        super().__init__()
+        self.before = before
+        self.after = after
+
+    def forward(self, x):
+        return nn.functional.pad(x, (0, 0, 0, 0, self.before, self.after))
+
+    def extra_repr(self):
+        return f"before={self.before}, after={self.after}"
+`,
+    },
+  },
 };
