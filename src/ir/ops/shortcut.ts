@@ -54,7 +54,7 @@ export const shortcut: OpDef = {
         if out_channels > in_channels:
             before = (out_channels - in_channels) // 2
             after = out_channels - in_channels - before
-            layers.append(PadChannels(before, after))
+            layers.append(PadChannels(in_channels, before, after))
         return nn.Sequential(*layers)
     return nn.Sequential(
         nn.Conv2d(in_channels, out_channels, 1, stride=stride, bias=False),
