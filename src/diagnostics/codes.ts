@@ -2,8 +2,8 @@
  * Every diagnostic code, defined once. Codes are stable: never renumber, only add.
  * E00xx lexing and parsing, E01xx names and arguments, E02xx shapes and types,
  * E03xx expectations, E04xx resource limits, E05xx modules and files, E06xx passes,
- * E07xx weights and data files, E08xx ONNX files; W-codes are warnings (never an error, exit 0),
- * numbered in the same ranges; N0xxx notes (never an error).
+ * E07xx weights and data files, E08xx ONNX files, E09xx PyTorch emission; W-codes are warnings
+ * (never an error, exit 0), numbered in the same ranges; N0xxx notes (never an error).
  */
 export const codes = {
   // notes
@@ -74,6 +74,8 @@ export const codes = {
   E0802: 'unsupported ONNX operator',
   E0803: 'unsupported ONNX attribute value',
   E0804: 'onnxruntime cannot load or run the model',
+  // PyTorch emission
+  E0901: 'construct the PyTorch backend cannot write',
 } as const;
 
 export type Code = keyof typeof codes;

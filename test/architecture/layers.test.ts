@@ -26,6 +26,7 @@ const layers: readonly (readonly string[])[] = [
   ['onnx/'],
   ['pipeline/'],
   ['report/', 'graph/'],
+  ['pytorch/'],
   ['runtime/'],
   ['node/'],
   ['lsp/'],

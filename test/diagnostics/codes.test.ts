@@ -15,6 +15,7 @@ import { memoryHost } from '../../src/program/host.js';
 import { prepare, run, RunError } from '../../src/runtime/js/index.js';
 import { runModel } from '../../src/runtime/run-model.js';
 import { parseSource } from '../../src/parser/parse.js';
+import { emitPyTorch } from '../../src/pytorch/index.js';
 import { attrs, model, node } from '../runtime/js/helpers.js';
 
 const net = (body: string, input = 'f32[N, 3, 8, 8]') => `network n {\n  input img: ${input}\n${body}\n}\n`;
@@ -105,6 +106,7 @@ const triggers: Record<keyof typeof codes, () => Diagnostic[] | Promise<Diagnost
   E0803: () => failure(prepare(model({ inputs: { x: [1, 2] }, outputs: ['y'], nodes: [node('Relu', ['x'], ['y'], attrs({ alpha: 'x' }))] }))),
   E0804: async () =>
     failure(await runModel(model({ inputs: { x: [1, 2] }, outputs: ['y'], nodes: [node('Frobnicate', ['x'], ['y'])] }), { dims: [1, 2], data: new Float32Array(2) }, { runtime: 'ort', threads: 1, repeat: 0 })),
+  E0901: () => emitPyTorch('test.resdsl', { host: nodeHost, shortcut: 'B', text: `block b(out) {\n  relu x 2\n}\n${net('  b(4)')}` }).diagnostics,
 };
 
 describe('every diagnostic code', () => {

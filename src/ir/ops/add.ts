@@ -12,4 +12,5 @@ export const add: OpDef = {
       : { code: 'E0201', message: `shapes of a residual add differ: ${formatType(x!)} and ${formatType(y!)}` },
   params: noParams,
   onnx: { ops: ['Add'], lower: (b) => b.output('Add', [b.input(0), b.input(1)]) },
+  pytorch: { form: () => ({ kind: 'operator', op: '+' }) },
 };

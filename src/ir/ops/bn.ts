@@ -35,4 +35,12 @@ export const bn: OpDef = {
       b.output('BatchNormalization', inputs, { epsilon: { float: num(a, 'eps') } });
     },
   },
+  // BatchNorm1d for [N, C] and [N, C, L]; running statistics as buffers, updated in train()
+  pytorch: {
+    form: (_a, [x]) => ({
+      kind: 'module',
+      cls: x!.shape.length === 4 ? 'nn.BatchNorm2d' : 'nn.BatchNorm1d',
+      args: [{ from: { dim: 1 } }, { name: 'eps', from: { attr: 'eps' }, type: 'float', default: 1e-5 }],
+    }),
+  },
 };

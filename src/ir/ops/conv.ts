@@ -106,4 +106,20 @@ export const conv: OpDef = {
       });
     },
   },
+  pytorch: {
+    form: () => ({
+      kind: 'module',
+      cls: 'nn.Conv2d',
+      args: [
+        { from: { dim: 1 } },
+        { from: { attr: 'out' } },
+        { from: { attr: 'k' } },
+        { name: 'stride', from: { attr: 'stride' }, default: 1 },
+        { name: 'padding', from: { attr: 'pad', derived: 'dilation * (k - 1) // 2' }, default: 0 },
+        { name: 'dilation', from: { attr: 'dilation' }, default: 1 },
+        { name: 'groups', from: { attr: 'groups' }, default: 1 },
+        { name: 'bias', from: { attr: 'bias' }, type: 'bool', default: true },
+      ],
+    }),
+  },
 };

@@ -33,4 +33,11 @@ export const fc: OpDef = {
       b.output('Gemm', [b.input(0), b.param('weight'), ...(bool(a, 'bias') ? [b.param('bias')] : [])], { transB: { int: 1 } });
     },
   },
+  pytorch: {
+    form: () => ({
+      kind: 'module',
+      cls: 'nn.Linear',
+      args: [{ from: { dim: 1 } }, { from: { attr: 'out' } }, { name: 'bias', from: { attr: 'bias' }, type: 'bool', default: true }],
+    }),
+  },
 };

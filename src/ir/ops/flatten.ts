@@ -10,4 +10,5 @@ export const flatten: OpDef = {
   infer: (_a, [x]) => tensorType([x!.shape[0]!, elements(tensorType(x!.shape.slice(1)))]),
   params: noParams,
   onnx: { ops: ['Flatten'], lower: (b) => b.output('Flatten', [b.input(0)], { axis: { int: 1 } }) },
+  pytorch: { form: () => ({ kind: 'module', cls: 'nn.Flatten', args: [] }) },
 };

@@ -10,4 +10,5 @@ export const gap: OpDef = {
   infer: (_a, [x]) => (x!.shape.length === 4 ? tensorType([x!.shape[0]!, x!.shape[1]!, 1, 1]) : rankError('gap', 4, x!)),
   params: noParams,
   onnx: { ops: ['GlobalAveragePool'], lower: (b) => b.output('GlobalAveragePool', [b.input(0)]) },
+  pytorch: { form: () => ({ kind: 'module', cls: 'nn.AdaptiveAvgPool2d', args: [{ from: { value: 1 } }] }) },
 };

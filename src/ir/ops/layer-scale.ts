@@ -20,4 +20,8 @@ export const layerScale: OpDef = {
   infer: (_a, [x]) => (x!.shape.length === 4 ? tensorType(x!.shape) : rankError('layer_scale', 4, x!)),
   params: (a, [x]) => [{ role: '', shape: [channels(x!), 1, 1], trainable: true, init: `fill:${num(a, 'init')}` }],
   onnx: { ops: ['Mul'], lower: (b) => b.output('Mul', [b.input(0), b.param('')]) },
+  // an nn.Parameter of the module around it, as torchvision's CNBlock has it: x * self.layer_scale
+  pytorch: {
+    form: () => ({ kind: 'parameter', shape: [{ dim: 1 }, { value: 1 }, { value: 1 }], fill: { from: { attr: 'init' }, type: 'float' } }),
+  },
 };

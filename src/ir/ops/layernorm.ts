@@ -53,4 +53,25 @@ export const layernorm: OpDef = {
       b.output('Transpose', [normed], { perm: { ints: [0, 3, 1, 2] } });
     },
   },
+  pytorch: {
+    form: (a) => {
+      const eps = { name: 'eps', from: { attr: 'eps' }, type: 'float', default: 1e-5 } as const;
+      return bool(a, 'channels')
+        ? { kind: 'module', cls: 'LayerNorm2d', args: [{ from: { dim: 1 } }, eps] }
+        : { kind: 'module', cls: 'nn.LayerNorm', args: [{ from: { dim: -1 } }, eps] };
+    },
+    helpers: {
+      LayerNorm2d: `class LayerNorm2d(nn.LayerNorm):
+    """LayerNorm over the channels of [N, C, H, W] (torchvision's LayerNorm2d):
+    to channels last, normalized over the last axis, and back."""
+
+    def forward(self, x):
+        x = x.permute(0, 2, 3, 1)
+        x = nn.functional.layer_norm(
+            x, self.normalized_shape, self.weight, self.bias, self.eps
+        )
+        return x.permute(0, 3, 1, 2)
+`,
+    },
+  },
 };

@@ -41,4 +41,11 @@ export const linear: OpDef = {
       b.output('Add', [b.node('matmul', 'MatMul', [b.input(0), wt]), b.param('bias')]);
     },
   },
+  pytorch: {
+    form: () => ({
+      kind: 'module',
+      cls: 'nn.Linear',
+      args: [{ from: { dim: -1 } }, { from: { attr: 'out' } }, { name: 'bias', from: { attr: 'bias' }, type: 'bool', default: true }],
+    }),
+  },
 };

@@ -30,4 +30,5 @@ export const mul: OpDef = {
   },
   params: noParams,
   onnx: { ops: ['Mul'], lower: (b) => b.output('Mul', [b.input(0), b.input(1)]) },
+  pytorch: { form: () => ({ kind: 'operator', op: '*' }) },
 };

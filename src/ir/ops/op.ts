@@ -2,9 +2,10 @@
  * What an op definition is. Each op is defined once, in its own file, and that file is the only
  * place that says anything about it: its surface syntax (the names a spec calls it by, short forms
  * such as `conv3`, arguments with defaults and validation), its type and shape rule, its parameter
- * tensors, its MAC count, whether it is the identity at inference, and its ONNX lowering.
- * Elaboration binds arguments generically from the declaration; the verifier, statistics, passes,
- * lowering, suggestions, the README's layer table and the editor grammar all read it.
+ * tensors, its MAC count, whether it is the identity at inference, its ONNX lowering, and its
+ * PyTorch form (what `--emit pytorch` writes for it). Elaboration binds arguments generically
+ * from the declaration; the verifier, statistics, passes, lowering, the PyTorch emitter,
+ * suggestions, the README's layer table and the editor grammar all read it.
  */
 import type { Code } from '../../diagnostics/codes.js';
 import type { Attrs, AttrValue, InitKind, TensorType } from '../types.js';
@@ -94,6 +95,54 @@ export interface OnnxLowering {
   lower(b: OnnxBuilder, attrs: Attrs, inputs: readonly TensorType[]): void;
 }
 
+// ---- PyTorch emission ----------------------------------------------------------------------
+
+/**
+ * Where a value of the emitted PyTorch code comes from: an IR attribute (`attr`), a dimension of
+ * the input (`dim`: 1 is the channels, -1 the last), or a constant (`value`). The emitter
+ * (src/pytorch) writes each as a literal, or as an expression of the block's parameters that it
+ * has checked against every use of the block.
+ */
+export type PyTorchValue =
+  | {
+      readonly attr: string;
+      /** The attribute's default as a Python expression of the other attributes (`dilation * (k - 1) // 2`). */
+      readonly derived?: string;
+      /** The Python values of the attribute's values, where they differ (stochastic depth's batch flag is its mode). */
+      readonly map?: readonly (readonly [AttrValue, string])[];
+    }
+  | { readonly dim: number }
+  | { readonly value: AttrValue };
+
+/** One argument of a PyTorch constructor call. */
+export interface PyTorchArg {
+  /** The keyword; absent for a positional argument. */
+  readonly name?: string;
+  readonly from: PyTorchValue;
+  /** The Python type the value must have: `int` unless said (a float is written `1.0`). */
+  readonly type?: 'int' | 'float' | 'bool' | 'str' | 'ints';
+  /** PyTorch's default: a keyword argument with this value is left out (`sameAs`: the same code as the argument from that attribute). */
+  readonly default?: AttrValue | { readonly sameAs: string };
+}
+
+/**
+ * What a layer is in the emitted PyTorch module: a submodule built in `__init__` (a class of
+ * torch.nn, or a helper class the op defines, `helpers`), an operator of `forward` (`x + y`,
+ * `x * y`), or a parameter of the module around it (ConvNeXt's layer scale, `x * self.layer_scale`).
+ * The class and the argument list may depend on the layer's structure (the input's rank), never on
+ * values that differ from one use of a block to the next; the emitter checks that.
+ */
+export type PyTorchForm =
+  | { readonly kind: 'module'; readonly cls: string; readonly args: readonly PyTorchArg[] }
+  | { readonly kind: 'operator'; readonly op: '+' | '*' }
+  | { readonly kind: 'parameter'; readonly shape: readonly PyTorchValue[]; readonly fill: PyTorchArg };
+
+export interface PyTorchEmission {
+  form(attrs: Attrs, inputs: readonly TensorType[]): PyTorchForm;
+  /** Python source of the helper classes and functions the form uses, by name, written once per file. */
+  readonly helpers?: Readonly<Record<string, string>>;
+}
+
 // ---- the definition ---------------------------------------------------------------------------
 
 export interface OpDef {
@@ -115,6 +164,8 @@ export interface OpDef {
   macs?(attrs: Attrs, inputs: readonly TensorType[], output: TensorType): number;
   /** Absent only for ops that never reach lowering (an inference identity, an unresolved shortcut). */
   readonly onnx?: OnnxLowering;
+  /** The op in the emitted PyTorch module (`resdsl compile --emit pytorch`). */
+  readonly pytorch: PyTorchEmission;
 }
 
 // ---- helpers for definitions ----------------------------------------------------------------------

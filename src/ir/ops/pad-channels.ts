@@ -19,4 +19,27 @@ export const padChannels: OpDef = {
       b.output('Pad', [b.input(0), pads]);
     },
   },
+  // a 1x1 convolution with a fixed 0/1 kernel: exact, and exported by torch.onnx as one Conv
+  // (F.pad exports as ConstantOfShape, Slice and Pad)
+  pytorch: {
+    form: () => ({ kind: 'module', cls: 'PadChannels', args: [{ from: { dim: 1 } }, { from: { attr: 'before' } }, { from: { attr: 'after' } }] }),
+    helpers: {
+      PadChannels: `class PadChannels(nn.Module):
+    \"\"\"Zero channels added before and after the channels of [N, C, H, W]
+    (as in an option A shortcut), by a 1x1 convolution with a fixed 0/1
+    kernel: exact, and exported by torch.onnx.export as one Conv (F.pad's
+    export needs more operators). The kernel is not a weight: a buffer left
+    out of the state_dict.\"\"\"
+
+    def __init__(self, channels, before, after):
+        super().__init__()
+        kernel = torch.zeros(before + channels + after, channels, 1, 1)
+        kernel[before:before + channels, :, 0, 0] = torch.eye(channels)
+        self.register_buffer("kernel", kernel, persistent=False)
+
+    def forward(self, x):
+        return nn.functional.conv2d(x, self.kernel)
+`,
+    },
+  },
 };

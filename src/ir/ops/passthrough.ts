@@ -25,6 +25,7 @@ export const dropout: OpDef = {
   ],
   infer: (_a, [x]) => tensorType(x!.shape),
   params: noParams,
+  pytorch: { form: () => ({ kind: 'module', cls: 'nn.Dropout', args: [{ name: 'p', from: { attr: 'p' }, type: 'float', default: 0.5 }] }) },
 };
 
 export const identity: OpDef = {
@@ -35,6 +36,7 @@ export const identity: OpDef = {
   syntax: [{ name: 'identity', doc: 'the input, unchanged', args: [] }],
   infer: (_a, [x]) => tensorType(x!.shape),
   params: noParams,
+  pytorch: { form: () => ({ kind: 'module', cls: 'nn.Identity', args: [] }) },
 };
 
 /**
@@ -59,4 +61,44 @@ export const stochasticDepth: OpDef = {
   ],
   infer: (_a, [x]) => tensorType(x!.shape),
   params: noParams,
+  pytorch: {
+    form: () => ({
+      kind: 'module',
+      cls: 'StochasticDepth',
+      args: [
+        { from: { attr: 'p' }, type: 'float' },
+        { from: { attr: 'batch', map: [[true, 'batch'], [false, 'row']] }, type: 'str' },
+      ],
+    }),
+    helpers: {
+      StochasticDepth: `class StochasticDepth(nn.Module):
+    """Stochastic depth (torchvision.ops.StochasticDepth): in train(), the
+    input of a sample ("row") or of the whole batch ("batch") is zeroed with
+    probability p and the rest scaled by 1 / (1 - p); in eval(), the identity.
+    """
+
+    def __init__(self, p, mode):
+        super().__init__()
+        self.p = p
+        self.mode = mode
+
+    def forward(self, x):
+        if not self.training or self.p == 0.0:
+            return x
+        survival = 1.0 - self.p
+        if self.mode == "row":
+            size = [x.shape[0]] + [1] * (x.ndim - 1)
+        else:
+            size = [1] * x.ndim
+        noise = torch.empty(size, dtype=x.dtype, device=x.device)
+        noise = noise.bernoulli_(survival)
+        if survival > 0.0:
+            noise.div_(survival)
+        return x * noise
+
+    def extra_repr(self):
+        return f"p={self.p}, mode={self.mode}"
+`,
+    },
+  },
 };

@@ -23,4 +23,23 @@ export const permute: OpDef = {
   },
   params: noParams,
   onnx: { ops: ['Transpose'], lower: (b, a) => b.output('Transpose', [b.input(0)], { perm: { ints: [...ints(a, 'dims')] } }) },
+  pytorch: {
+    form: () => ({ kind: 'module', cls: 'Permute', args: [{ from: { attr: 'dims' }, type: 'ints' }] }),
+    helpers: {
+      Permute: `class Permute(nn.Module):
+    """The dimensions reordered (torchvision's Permute): Permute([0, 2, 3, 1])
+    is NCHW to NHWC."""
+
+    def __init__(self, dims):
+        super().__init__()
+        self.dims = list(dims)
+
+    def forward(self, x):
+        return torch.permute(x, self.dims)
+
+    def extra_repr(self):
+        return f"dims={self.dims}"
+`,
+    },
+  },
 };

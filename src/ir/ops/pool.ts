@@ -74,6 +74,19 @@ function pool(name: 'maxpool' | 'avgpool', opType: 'MaxPool' | 'AveragePool', do
         });
       },
     },
+    pytorch: {
+      form: () => ({
+        kind: 'module',
+        cls: avg ? 'nn.AvgPool2d' : 'nn.MaxPool2d',
+        args: [
+          { from: { attr: 'k' } },
+          { name: 'stride', from: { attr: 'stride', derived: 'k' }, default: { sameAs: 'k' } },
+          { name: 'padding', from: { attr: 'pad' }, default: 0 },
+          { name: 'ceil_mode', from: { attr: 'ceil' }, type: 'bool', default: false },
+          ...(avg ? [{ name: 'count_include_pad', from: { attr: 'count_include_pad' }, type: 'bool', default: true } as const] : []),
+        ],
+      }),
+    },
   };
 }
 
