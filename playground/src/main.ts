@@ -10,7 +10,8 @@ import { createEditor } from './editor.js';
 import { encodeFragment, parseFragment, type PageState } from './fragment.js';
 import { renderOnnx, renderOnnxPending, releaseDownload } from './onnx-pane.js';
 import { defaultOptions, parseSeed, type Options } from './options.js';
-import type { Job, OnnxDone } from './protocol.js';
+import type { Job, OnnxDone, RunDone } from './protocol.js';
+import { renderRun, renderRunIdle, renderRunPending } from './run-pane.js';
 import { exampleFile, examples } from './sources.js';
 import { renderSummary } from './summary-pane.js';
 import { WorkerClient } from './worker-client.js';
@@ -33,6 +34,8 @@ const ui = {
   problemCount: $<HTMLSpanElement>('problem-count'),
   summary: $<HTMLDivElement>('pane-summary'),
   onnx: $<HTMLDivElement>('pane-onnx'),
+  run: $<HTMLDivElement>('pane-run'),
+  runButton: Object.assign(document.createElement('button'), { type: 'button', className: 'button run', textContent: 'Run' }),
   status: $<HTMLElement>('status'),
   fileName: $<HTMLSpanElement>('file-name'),
   edited: $<HTMLSpanElement>('edited'),
@@ -58,6 +61,13 @@ for (const name of examples.keys()) ui.example.append(new Option(name, name));
 
 const editor = createEditor($('editor'), examples.get(defaultExample) ?? '', onEdit);
 const onnxWorker = new WorkerClient<Job, OnnxDone>(() => new Worker(new URL('./onnx-worker.ts', import.meta.url), { type: 'module' }));
+/**
+ * The run worker (run-worker.ts) needs the JS executor bundled for a browser, which it is not yet
+ * (src/runtime/js imports Node modules for its second thread; see the README's playground
+ * section); until then the run pane says so. Once it bundles, this is
+ * `new WorkerClient<Job, RunDone>(() => new Worker(new URL('./run-worker.ts', import.meta.url), { type: 'module' }))`.
+ */
+let runWorker: WorkerClient<Job, RunDone> | undefined;
 
 function banner(message: string | undefined): void {
   ui.banner.hidden = message === undefined;
@@ -99,7 +109,15 @@ function update(): void {
   ui.edited.hidden = page.example !== undefined || !page.file.startsWith('examples/');
   document.documentElement.dataset['version'] = String(page.version);
   saveFragment();
-  if (!ui.onnx.hidden) refreshOnnx();
+  if (!ui.onnx.hidden) void refreshOnnx();
+  if (!ui.run.hidden && ui.run.dataset['state'] !== 'running') renderRunIdle(ui.run, currentJob(), ui.runButton, runWorker !== undefined);
+}
+
+async function runNetwork(): Promise<void> {
+  if (!runWorker) return;
+  const job = currentJob();
+  renderRunPending(ui.run, ui.runButton);
+  renderRun(ui.run, job, ui.runButton, await runWorker.request(job));
 }
 
 /** The network picker and the summary of the chosen network (or its last good one, marked stale). */
@@ -115,8 +133,10 @@ function showNetworks(a: Analysis): void {
   renderSummary(ui.summary, fresh ?? (chosen !== undefined ? page.lastGood.get(chosen) : undefined), !fresh && chosen !== undefined);
 }
 
+/** The job of the workers: `-n` only where the file has several networks, as on the command line. */
 function currentJob(): Job {
-  const network = page.network ?? page.last?.summaries[0]?.network;
+  const several = page.network !== undefined || (page.last?.summaries.length ?? 0) > 1;
+  const network = several ? (page.network ?? page.last?.summaries[0]?.network) : undefined;
   return { file: page.file, text: editor.text(), options: { ...page.options }, ...(network !== undefined ? { network } : {}) };
 }
 
@@ -217,6 +237,7 @@ ui.share.addEventListener('click', async () => {
   }
 });
 window.addEventListener('hashchange', () => void loadFragment());
+ui.runButton.addEventListener('click', () => void runNetwork());
 
 for (const tab of document.querySelectorAll<HTMLButtonElement>('[role=tab]')) {
   tab.addEventListener('click', () => {
@@ -226,6 +247,7 @@ for (const tab of document.querySelectorAll<HTMLButtonElement>('[role=tab]')) {
       $(`pane-${t.dataset['tab']}`).hidden = !on;
     }
     if (tab.dataset['tab'] === 'onnx') void refreshOnnx();
+    if (tab.dataset['tab'] === 'run' && ui.run.dataset['state'] !== 'running') renderRunIdle(ui.run, currentJob(), ui.runButton, runWorker !== undefined);
   });
 }
 

@@ -3,6 +3,7 @@
  * and compile the page's source themselves, so that a seconds-long compile (seeding ResNet-152's
  * weights) or a run never freezes the editor.
  */
+import type { OutputSummary } from '../../src/report/outputs.js';
 import type { Options } from './options.js';
 
 /** What to compile: the edited file as the page holds it. */
@@ -37,7 +38,8 @@ export interface OnnxDone {
 export interface RunDone {
   ok: true;
   network: string;
-  outputs: { name: string; shape: number[]; min: number; max: number; mean: number; argmax?: number[] }[];
+  /** Each output as `resdsl run` describes it. */
+  outputs: OutputSummary[];
   inputShape: number[];
   compileMs: number;
   prepareMs: number;

@@ -7,7 +7,12 @@
  */
 import type { Failure, Reply, Request } from './protocol.js';
 
-export type Handler<J, R> = (job: J) => { result: R | Failure; transfer?: Transferable[] };
+export interface Answer<R> {
+  result: R | Failure;
+  transfer?: Transferable[];
+}
+
+export type Handler<J, R> = (job: J) => Answer<R> | Promise<Answer<R>>;
 
 export function serve<J, R>(load: () => Promise<Handler<J, R>>): void {
   const scope = self as unknown as Worker;
@@ -15,10 +20,10 @@ export function serve<J, R>(load: () => Promise<Handler<J, R>>): void {
   let handler: Handler<J, R> | undefined;
   let loadError: string | undefined;
 
-  const answer = (req: Request<J>) => {
-    let out: ReturnType<Handler<J, R>>;
+  const answer = async (req: Request<J>) => {
+    let out: Answer<R>;
     try {
-      out = handler ? handler(req.job) : { result: { ok: false, message: `the worker could not load the compiler: ${loadError}` } };
+      out = handler ? await handler(req.job) : { result: { ok: false, message: `the worker could not load the compiler: ${loadError}` } };
     } catch (e) {
       out = { result: { ok: false, message: `internal compiler error (a bug in resdsl, please report it): ${e instanceof Error ? e.message : String(e)}` } };
     }
@@ -26,7 +31,7 @@ export function serve<J, R>(load: () => Promise<Handler<J, R>>): void {
   };
 
   scope.onmessage = (e: MessageEvent<Request<J>>) => {
-    if (handler || loadError !== undefined) answer(e.data);
+    if (handler || loadError !== undefined) void answer(e.data);
     else queue.push(e.data);
   };
   load().then(
@@ -37,6 +42,6 @@ export function serve<J, R>(load: () => Promise<Handler<J, R>>): void {
       loadError = e instanceof Error ? e.message : String(e);
     },
   ).finally(() => {
-    for (const req of queue.splice(0)) answer(req);
+    for (const req of queue.splice(0)) void answer(req);
   });
 }
