@@ -10,7 +10,8 @@ import { createEditor } from './editor.js';
 import { encodeFragment, parseFragment, type PageState } from './fragment.js';
 import { renderOnnx, renderOnnxPending, releaseDownload } from './onnx-pane.js';
 import { defaultOptions, parseSeed, type Options } from './options.js';
-import type { Job, OnnxDone, RunDone } from './protocol.js';
+import { graphControls, renderGraph, renderGraphPending } from './graph-pane.js';
+import type { GraphDone, GraphJob, Job, OnnxDone, RunDone } from './protocol.js';
 import { renderRun, renderRunIdle, renderRunPending } from './run-pane.js';
 import { exampleFile, examples } from './sources.js';
 import { renderSummary } from './summary-pane.js';
@@ -34,6 +35,7 @@ const ui = {
   problemCount: $<HTMLSpanElement>('problem-count'),
   summary: $<HTMLDivElement>('pane-summary'),
   onnx: $<HTMLDivElement>('pane-onnx'),
+  graph: $<HTMLDivElement>('pane-graph'),
   run: $<HTMLDivElement>('pane-run'),
   runButton: Object.assign(document.createElement('button'), { type: 'button', className: 'button run', textContent: 'Run' }),
   status: $<HTMLElement>('status'),
@@ -55,12 +57,16 @@ const page = {
   /** Bumped at every change: a pane knows whether what it shows is current. */
   version: 0,
   onnxVersion: -1,
+  /** What the graph pane shows: the version and depth it was drawn for. */
+  graphKey: '',
 };
 
 for (const name of examples.keys()) ui.example.append(new Option(name, name));
 
 const editor = createEditor($('editor'), examples.get(defaultExample) ?? '', onEdit);
 const onnxWorker = new WorkerClient<Job, OnnxDone>(() => new Worker(new URL('./onnx-worker.ts', import.meta.url), { type: 'module' }));
+const graphWorker = new WorkerClient<GraphJob, GraphDone>(() => new Worker(new URL('./graph-worker.ts', import.meta.url), { type: 'module' }));
+const graphUi = graphControls(() => void refreshGraph());
 /**
  * The run worker (run-worker.ts) needs the JS executor bundled for a browser, which it is not yet
  * (src/runtime/js imports Node modules for its second thread; see the README's playground
@@ -110,6 +116,7 @@ function update(): void {
   document.documentElement.dataset['version'] = String(page.version);
   saveFragment();
   if (!ui.onnx.hidden) void refreshOnnx();
+  if (!ui.graph.hidden) void refreshGraph();
   if (!ui.run.hidden && ui.run.dataset['state'] !== 'running') renderRunIdle(ui.run, currentJob(), ui.runButton, runWorker !== undefined);
 }
 
@@ -153,6 +160,16 @@ async function refreshOnnx(): Promise<void> {
 
 function pageState(): PageState {
   return { file: page.file, text: editor.text(), options: page.options, ...(page.example !== undefined ? { example: page.example } : {}), ...(page.network !== undefined ? { network: page.network } : {}) };
+}
+
+async function refreshGraph(): Promise<void> {
+  const depth = graphUi.depth.value === 'blocks' ? 'blocks' : 'layers';
+  const key = `${page.version}:${depth}`;
+  if (page.graphKey === key) return;
+  page.graphKey = key;
+  const job: GraphJob = { ...currentJob(), depth };
+  renderGraphPending(ui.graph, graphUi);
+  renderGraph(ui.graph, graphUi, job, await graphWorker.request(job));
 }
 
 let fragmentTimer: ReturnType<typeof setTimeout> | undefined;
@@ -247,6 +264,7 @@ for (const tab of document.querySelectorAll<HTMLButtonElement>('[role=tab]')) {
       $(`pane-${t.dataset['tab']}`).hidden = !on;
     }
     if (tab.dataset['tab'] === 'onnx') void refreshOnnx();
+    if (tab.dataset['tab'] === 'graph') void refreshGraph();
     if (tab.dataset['tab'] === 'run' && ui.run.dataset['state'] !== 'running') renderRunIdle(ui.run, currentJob(), ui.runButton, runWorker !== undefined);
   });
 }

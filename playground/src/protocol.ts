@@ -3,6 +3,7 @@
  * and compile the page's source themselves, so that a seconds-long compile (seeding ResNet-152's
  * weights) or a run never freezes the editor.
  */
+import type { Depth } from '../../src/graph/index.js';
 import type { OutputSummary } from '../../src/report/outputs.js';
 import type { Options } from './options.js';
 
@@ -33,6 +34,19 @@ export interface OnnxDone {
   ops: [string, number][];
   metadata: [string, string][];
   compileMs: number;
+}
+
+/** A picture job: `resdsl graph` at a depth. */
+export interface GraphJob extends Job {
+  depth: Depth;
+}
+
+export interface GraphDone {
+  ok: true;
+  network: string;
+  /** The SVG text `resdsl graph FILE -o OUT.svg` writes. */
+  svg: string;
+  ms: number;
 }
 
 export interface RunDone {
