@@ -17,7 +17,7 @@ export interface Built {
   nodeImports: string[];
 }
 
-const nodeRef = /(?:from\s*|import\s*\(\s*|require\s*\(\s*)["'](node:[^"']+)["']|__vite-browser-external/g;
+const nodeRef = /(?:from\s*|import\s*\(\s*)["'](node:[^"']+)["']|__vite-browser-external/g;
 
 export async function buildPlayground(outDir: string): Promise<Built> {
   await build({ configFile: viteConfig, logLevel: 'warn', build: { outDir, emptyOutDir: true } });

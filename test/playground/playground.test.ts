@@ -295,6 +295,26 @@ suite('the playground in Chromium', () => {
     await page.screenshot({ path: path.join(shots, '5-run.png') });
   });
 
+  it('answers a damaged or foreign link with a message, and shows the default example', async () => {
+    const other = await chrome.context.newPage();
+    other.on('pageerror', (e) => pageErrors.push(e.message));
+    try {
+      for (const [hash, says] of [
+        ['#file=x.resdsl&code=not-deflate-data', 'the link is damaged'],
+        ['#file=..%2F..%2Fetc%2Fpasswd&code=AAAA', 'is not a relative .resdsl path'],
+        ['#example=__proto__', 'There is no example named "__proto__"'],
+      ] as const) {
+        await other.goto('about:blank'); // a full load each time, not a same-page hash change
+        await other.goto(`${server.url}${hash}`);
+        await other.waitForSelector('html[data-ready="1"]', { timeout: 60_000 });
+        await expect(other.textContent('#banner')).resolves.toContain(says);
+        await expect(other.textContent('[data-total=params]')).resolves.toBe('11,689,512');
+      }
+    } finally {
+      await other.close();
+    }
+  });
+
   it('raised no error in the page', () => {
     expect(pageErrors).toEqual([]);
   });
