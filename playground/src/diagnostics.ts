@@ -5,7 +5,10 @@
  */
 import type { Diagnostic as LintDiagnostic } from '@codemirror/lint';
 import { sortDiagnostics, type Diagnostic } from '../../src/diagnostics/diagnostic.js';
-import { locate, renderText, type Sources } from '../../src/diagnostics/render.js';
+import { capped, locate, renderText, type Sources } from '../../src/diagnostics/render.js';
+
+/** The problems list shows this many, as `resdsl check --max-errors` would: a page of thousands helps no one. */
+const maxListed = 100;
 
 const severity = (d: Diagnostic): LintDiagnostic['severity'] => (d.severity === 'note' ? 'info' : d.severity);
 
@@ -51,7 +54,8 @@ export function lintDiagnostics(diags: readonly Diagnostic[], file: string, sour
  */
 export function renderProblems(list: HTMLElement, diags: readonly Diagnostic[], file: string, sources: Sources, goto: (offset: number) => void): void {
   list.replaceChildren();
-  for (const d of sortDiagnostics(diags)) {
+  const { shown, more } = capped(diags, maxListed);
+  for (const d of shown) {
     const item = el('pre', `problem problem-${d.severity}`, renderText([d], sources));
     item.dataset['code'] = d.code;
     const sp = d.span;
@@ -62,4 +66,5 @@ export function renderProblems(list: HTMLElement, diags: readonly Diagnostic[], 
     }
     list.append(item);
   }
+  if (more > 0) list.append(el('p', 'problem', `... and ${more} more`));
 }

@@ -1,14 +1,16 @@
 /**
  * The playground page: wires the editor, the compiler (analyse.ts, on this thread, at every
- * change), the panes (summary, ONNX in a worker) and the URL fragment. Timings go to the
- * Performance timeline, where the browser test reads them: `resdsl-ready` when the page is
- * interactive, a `resdsl-update` measure for each update after an edit.
+ * change: diagnostics and the summary), the panes that work in Web Workers (graph, ONNX, run: each
+ * refreshed when shown), the options and the URL fragment. Timings go to the Performance
+ * timeline, where the browser test reads them: `resdsl-ready` when the page is interactive, a
+ * `resdsl-update` measure for each update after an edit. `data-version` (bumped at each update)
+ * and `data-saved-version` (the update the URL fragment holds) on <html> say what the page shows.
  */
 import { analyse, type Analysis } from './analyse.js';
 import { lintDiagnostics, renderProblems } from './diagnostics.js';
 import { createEditor } from './editor.js';
 import { encodeFragment, parseFragment, type PageState } from './fragment.js';
-import { renderOnnx, renderOnnxPending, releaseDownload } from './onnx-pane.js';
+import { renderOnnx, renderOnnxPending } from './onnx-pane.js';
 import { defaultOptions, parseSeed, type Options } from './options.js';
 import { graphControls, renderGraph, renderGraphPending } from './graph-pane.js';
 import type { GraphDone, GraphJob, Job, OnnxDone, RunDone } from './protocol.js';
@@ -153,8 +155,6 @@ async function refreshOnnx(): Promise<void> {
   const job = currentJob();
   renderOnnxPending(ui.onnx, job);
   const r = await onnxWorker.request(job);
-  if (!r.ok && 'stale' in r) return;
-  releaseDownload(ui.onnx);
   renderOnnx(ui.onnx, r);
 }
 

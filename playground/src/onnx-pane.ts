@@ -11,6 +11,9 @@ const mib = (n: number) => `${(n / 2 ** 20).toFixed(2)} MiB`;
 
 export function renderOnnxPending(pane: HTMLElement, job: Job): void {
   pane.dataset['state'] = 'compiling';
+  // the model shown is about to be out of date: no download of it meanwhile
+  releaseDownload(pane);
+  pane.querySelector('a.download')?.remove();
   const p = pane.querySelector('.onnx-status') ?? pane.appendChild(el('p', 'onnx-status'));
   p.textContent = `Compiling ${job.file}${job.network ? ` (${job.network})` : ''}...`;
 }
@@ -24,6 +27,7 @@ function hint(): HTMLElement {
 
 export function renderOnnx(pane: HTMLElement, r: Outcome<OnnxDone>): void {
   if (!r.ok && 'stale' in r) return;
+  releaseDownload(pane);
   pane.replaceChildren();
   if (!r.ok) {
     pane.dataset['state'] = 'failed';
@@ -58,7 +62,7 @@ export function renderOnnx(pane: HTMLElement, r: Outcome<OnnxDone>): void {
 }
 
 /** Frees the previous download's blob when the pane is redrawn. */
-export function releaseDownload(pane: HTMLElement): void {
+function releaseDownload(pane: HTMLElement): void {
   const a = pane.querySelector<HTMLAnchorElement>('a.download');
   if (a) URL.revokeObjectURL(a.href);
 }
