@@ -2,8 +2,9 @@
  * PyTorch reference fixtures for tests (scripts/torch/make_fixtures.py, run with the system
  * interpreter that has python3-torch): the paths of a model's weights, input, expected output
  * and, for some models, torch's ONNX export. The fixtures live in a gitignored cache
- * (.cache/torch-fixtures, or $RESDSL_TORCH_FIXTURES) and are made on first use; the script takes
- * a per-model lock, so parallel test workers asking for the same model make it once.
+ * (.cache/torch-fixtures, or $RESDSL_TORCH_FIXTURES), made before the tests start by the global
+ * setup (test/setup/torch-fixtures.ts), else on first use; the script takes a per-model lock, so
+ * parallel test workers asking for the same model make it once.
  *
  *   describeWithTorch('my test', () => { it('...', () => { const f = torchFixture('mobilenet_v2'); ... }); });
  *
@@ -69,10 +70,15 @@ function isFresh(dir: string, sha: string): boolean {
   }
 }
 
+/** Whether the fixture of `model` is missing or was made by another version of the script. */
+export function torchStale(model: (typeof torchModels)[number]): boolean {
+  return !isFresh(join(fixtureRoot, model), scriptSha());
+}
+
 /** The fixture of `model`, made (or remade, when the script changed) if needed. */
 export function torchFixture(model: (typeof torchModels)[number]): TorchFixture {
   const dir = join(fixtureRoot, model);
-  if (!isFresh(dir, scriptSha())) {
+  if (torchStale(model)) {
     const why = torchMissing();
     if (why !== undefined) throw new Error(why);
     const r = spawnSync(python, [fixtureScript, '--out', fixtureRoot, model], { encoding: 'utf8', timeout: 600_000 });
