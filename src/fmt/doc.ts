@@ -100,6 +100,17 @@ export function join(sep: Doc, docs: readonly Doc[]): Doc[] {
  */
 export function propagateBreaks(doc: Doc): boolean {
   if (typeof doc === 'string') return false;
+  const b = breaksIn(doc);
+  forced.set(doc, b);
+  return b;
+}
+
+/** Which documents hold a forced break (set by propagateBreaks). */
+const forced = new WeakMap<object, boolean>();
+
+const hasForcedBreak = (doc: Doc): boolean => typeof doc !== 'string' && forced.get(doc) === true;
+
+function breaksIn(doc: Exclude<Doc, string>): boolean {
   if (Array.isArray(doc)) {
     let any = false;
     for (const d of doc) if (propagateBreaks(d)) any = true;
@@ -313,8 +324,10 @@ export function printDoc(doc: Doc, width: number): string {
   function fillStep(parts: readonly Doc[], ind: number, mode: Mode): void {
     if (parts.length === 0) return;
     const [content, sep, next] = parts;
-    const contentFlat: Cmd = { ind, mode: 'flat', doc: content! };
-    const contentFits = fits(contentFlat, [], width - pos, true);
+    // an item that fits is printed flat; one with a forced break (a path written over lines) keeps
+    // its breaks, and what it holds is measured as on lines of its own
+    const contentFlat: Cmd = { ind, mode: hasForcedBreak(content!) ? 'break' : 'flat', doc: content! };
+    const contentFits = fits({ ind, mode: 'flat', doc: content! }, [], width - pos, true);
     if (parts.length === 1) {
       cmds.push(contentFits ? contentFlat : { ind, mode: 'break', doc: content! });
       return;

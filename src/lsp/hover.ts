@@ -29,6 +29,8 @@ function signatureText(s: Signature): string {
 /** The group of IR nodes one use stands for, and its totals. */
 interface Use {
   network: string;
+  /** What the use is named (a labelled stage's qualified name); the nodes' common prefix otherwise. */
+  name?: string;
   nodes: IrNode[];
   params: number;
   macs: number;
@@ -86,7 +88,7 @@ const layerUse = (u: Use) => {
 };
 
 const blockUse = (u: Use) => {
-  const prefix = commonPrefix(u.nodes.map((n) => n.name));
+  const prefix = u.name ?? commonPrefix(u.nodes.map((n) => n.name));
   return `${prefix ? `\`${prefix}\` → ` : ''}\`${u.out}\` · ${count(u.params)} params · ${macs(u.macs)} (${u.nodes.length} layers)`;
 };
 
@@ -181,7 +183,7 @@ function labelHover(a: Analysis, stmt: LayerStmt): HoverResult {
       if (list) list.push(n);
       else groups.set(key, [n]);
     }
-    for (const g of groups.values()) uses.push(totals(ix, g));
+    for (const [key, g] of groups) uses.push({ ...totals(ix, g), ...(key !== '' ? { name: key } : {}) });
   }
   const body = uses.length ? usesText(uses, blockUse) : 'not part of a checked network here';
   return { markdown: `${code(`${text}:`)}\n\nlabelled stage\n\n---\n\n${body}`, span: label.span };
