@@ -2,7 +2,7 @@
  * The playground in a real browser: the page is built (Vite, as `npm run playground:build`),
  * served from 127.0.0.1 by a plain static server, and driven in Debian's headless Chromium with
  * playwright-core. It checks what issue 15 asks: the bundle holds no Node module; the page loads;
- * a typed mistake is underlined with the compiler's message, code and help; the fix shows the
+ * typed text is highlighted; a typed mistake is underlined with the compiler's message, code and help; the fix shows the
  * exact parameter count; the link keeps the source; the graph pane shows `resdsl graph`'s SVG;
  * the downloaded ONNX file is byte-identical to `resdsl compile`'s; the run pane's output stats
  * are `resdsl run`'s (once the executor bundles for a browser; until then that test skips). Timings (time to interactive, keystroke updates in ResNet-50) are printed
@@ -166,6 +166,15 @@ suite('the playground in Chromium', () => {
       await page.keyboard.press('Control+A');
       await page.keyboard.insertText(typed);
     });
+    // highlighted from the TextMate grammar: keywords, the declared name, numbers, the comment
+    const styles = await page.$$eval('.cm-line span', (spans) =>
+      spans.map((e) => ({ text: e.textContent, color: getComputedStyle(e).color, italic: getComputedStyle(e).fontStyle === 'italic' })),
+    );
+    const style = (text: string) => styles.find((x) => x.text === text);
+    expect(style('network')?.color).toBe('rgb(122, 31, 162)');
+    expect(style('tiny_net')?.color).toBe('rgb(179, 29, 40)');
+    expect(style('32')?.color).toBe('rgb(177, 92, 0)');
+    expect(style('# a small residual network, typed by the browser test')?.italic).toBe(true);
     const mark = page.locator('.cm-lintRange-error').first();
     await expect(mark.textContent()).resolves.toBe('strid');
     await expect(page.textContent('#problems')).resolves.toContain('error[E0101]: unknown name strid');
