@@ -6,88 +6,15 @@
  * grammar leaves to this step (`use` paths, `expect params|macs`, expression depth) report E0002
  * and E0402 into the list it returns.
  */
-import type { CstElement, CstNode, IToken } from 'chevrotain';
+import type { CstNode } from 'chevrotain';
 import type * as A from './ast.js';
-import { span, type Span } from '../diagnostics/span.js';
 import { error, type Diagnostic } from '../diagnostics/diagnostic.js';
-import { limits } from '../limits.js';
-
-/** Deepest expression tree (operators chained or nested), so that recursive consumers stay safe. */
-export const maxExprDepth = 4 * limits.maxNesting;
+import { node, nodes, tok, toks, unescape } from './cst-read.js';
+import { ExprBuilder } from './cst-to-expr.js';
 
 type Expr = A.Expr;
 
-function isToken(el: CstElement): el is IToken {
-  return 'tokenType' in el;
-}
-
-// chevrotain keys a node's children by rule name (only CST nodes) or by token type or label (only
-// tokens), so the accessors below need not filter by kind.
-
-function nodes(n: CstNode | undefined, key: string): CstNode[] {
-  return (n?.children[key] ?? []) as CstNode[];
-}
-
-/** A real token: in the source, not inserted by error recovery. */
-const real = (t: IToken): boolean => Number.isFinite(t.startOffset) && t.isInsertedInRecovery !== true;
-
-/** The tokens under `key` that are really in the source (not inserted by error recovery). */
-function toks(n: CstNode | undefined, key: string): IToken[] {
-  const els = (n?.children[key] ?? []) as IToken[];
-  return els.every(real) ? els : els.filter(real);
-}
-
-const node = (n: CstNode | undefined, key: string): CstNode | undefined => n?.children[key]?.[0] as CstNode | undefined;
-function tok(n: CstNode | undefined, key: string): IToken | undefined {
-  const els = n?.children[key] as IToken[] | undefined;
-  if (els === undefined) return undefined;
-  for (const t of els) if (real(t)) return t;
-  return undefined;
-}
-
-function unescape(image: string): string {
-  const closed = image.length >= 2 && image.endsWith('"') && !/(^|[^\\])(\\\\)*\\"$/.test(image);
-  const inner = image.slice(1, closed ? -1 : undefined);
-  return inner.replace(/\\(.)/g, (_, c: string) => (c === 'n' ? '\n' : c === 't' ? '\t' : c));
-}
-
-class Builder {
-  readonly diagnostics: Diagnostic[] = [];
-  private readonly depth = new WeakMap<Expr, number>();
-
-  constructor(private readonly file: string, private readonly length: number) {}
-
-  private sp = (start: number, end: number): Span => span(this.file, start, end);
-  private tokSpan = (t: IToken): Span => this.sp(t.startOffset, t.startOffset + t.image.length);
-
-  /** The span of a CST node: its location if known, else the extent of its real tokens. */
-  private nodeSpan(n: CstNode): Span {
-    const loc = n.location;
-    if (loc !== undefined && Number.isFinite(loc.startOffset) && Number.isFinite(loc.endOffset ?? NaN)) {
-      return this.sp(loc.startOffset, (loc.endOffset ?? loc.startOffset) + 1);
-    }
-    let lo = Infinity;
-    let hi = -Infinity;
-    for (const els of Object.values(n.children)) {
-      for (const el of els) {
-        const s = isToken(el)
-          ? Number.isFinite(el.startOffset) ? this.tokSpan(el) : undefined
-          : this.nodeSpan(el);
-        if (s !== undefined && s.end > s.start) {
-          lo = Math.min(lo, s.start);
-          hi = Math.max(hi, s.end);
-        }
-      }
-    }
-    return lo <= hi ? this.sp(lo, hi) : this.sp(this.length, this.length);
-  }
-
-  private join = (a: Span, b: Span): Span => this.sp(Math.min(a.start, b.start), Math.max(a.end, b.end));
-
-  private ident(t: IToken | undefined): A.Ident | undefined {
-    return t === undefined ? undefined : { kind: 'Ident', name: t.image, span: this.tokSpan(t) };
-  }
-
+class Builder extends ExprBuilder {
   fileAst(cst: CstNode): A.FileAst {
     const items: A.Item[] = [];
     for (const it of nodes(cst, 'item')) {
@@ -320,178 +247,12 @@ class Builder {
     return { kind: 'Path', span: this.nodeSpan(n), items };
   }
 
-  private call(n: CstNode): A.CallTerm | undefined {
-    const callee = this.ident(tok(n, 'Ident'));
-    if (callee === undefined) return undefined;
-    const al = node(n, 'argList');
-    return { kind: 'Call', span: this.nodeSpan(n), callee, args: al ? this.args(al) : null };
-  }
-
-  private callExpr(n: CstNode): A.CallExpr | undefined {
-    const c = this.call(n);
-    return c && { kind: 'CallExpr', span: c.span, callee: c.callee, args: c.args ?? [] };
-  }
-
-  private args(n: CstNode): A.Arg[] {
-    const out: A.Arg[] = [];
-    for (const a of nodes(n, 'arg')) {
-      const e = node(a, 'expr');
-      if (e === undefined) continue;
-      const arg: A.Arg = { kind: 'Arg', span: this.nodeSpan(a), value: this.expr(e) };
-      const name = tok(a, 'Eq') !== undefined ? this.ident(tok(a, 'Ident')) : undefined;
-      if (name !== undefined) arg.name = name;
-      out.push(arg);
-    }
-    return out;
-  }
-
   private type(n: CstNode | undefined): A.TypeExpr | undefined {
     const dtype = this.ident(tok(n, 'Ident'));
     if (n === undefined || dtype === undefined) return undefined;
     return { kind: 'Type', span: this.nodeSpan(n), dtype, dims: nodes(n, 'expr').map((e) => this.expr(e)) };
   }
-
-  // Expressions. Operators are folded to the left, each operator token standing between the
-  // operands it joins (the grammar's operator classes keep them in source order); a tree deeper
-  // than maxExprDepth is reported once and replaced by a placeholder.
-
-  /** Operands joined by `and` (tighter) and `or`. */
-  private expr(n: CstNode): Expr {
-    const parts = nodes(n, 'notExpr').map((x) => this.notExpr(x));
-    return this.climb(parts, toks(n, 'LogicalOperator'), logicalPrecedence, n);
-  }
-
-  private notExpr(n: CstNode): Expr {
-    const inner = node(n, 'notExpr');
-    const not = tok(n, 'Not');
-    if (inner !== undefined && not !== undefined) return this.prefix('not', not, this.notExpr(inner));
-    const a = node(n, 'arith');
-    return a ? this.arith(a) : this.placeholder(this.nodeSpan(n));
-  }
-
-  /** Operands joined by arithmetic and comparison operators; comparisons do not chain. */
-  private arith(n: CstNode): Expr {
-    const ops = toks(n, 'BinaryOperator');
-    const compares = ops.filter((t) => binaryPrecedence.get(t.image) === 1);
-    if (compares.length > 1) {
-      this.diagnostics.push(error('E0002', 'comparisons do not chain', this.tokSpan(compares[1]!), { help: 'join them with `and`: (a < b) and (b < c)' }));
-      return this.placeholder(this.nodeSpan(n));
-    }
-    return this.climb(nodes(n, 'unary').map((u) => this.unary(u)), ops, binaryPrecedence, n);
-  }
-
-  /**
-   * Operands and the operators between them, in source order, into a tree by the operators'
-   * precedence (higher binds tighter), each level folded to the left.
-   */
-  private climb(operands: Expr[], ops: IToken[], precedence: ReadonlyMap<string, number>, n: CstNode): Expr {
-    if (operands.length === 0) return this.placeholder(this.nodeSpan(n));
-    let i = 0;
-    let deep: Expr | undefined; // once too deep, reported once: the rest is not built
-    const parse = (min: number): Expr => {
-      let left = operands[i]!;
-      while (deep === undefined && i < ops.length && precedence.get(ops[i]!.image)! >= min) {
-        const op = ops[i]!;
-        const p = precedence.get(op.image)!;
-        i++;
-        let right = operands[i] ?? this.placeholder(this.tokSpan(op));
-        while (i < ops.length && precedence.get(ops[i]!.image)! > p) right = parse(precedence.get(ops[i]!.image)!);
-        left = this.join2(op.image, left, right);
-        if (this.cutOff.has(left)) deep = left;
-      }
-      return deep ?? left;
-    };
-    return parse(0);
-  }
-
-  /** One operator applied: the node, its depth checked. */
-  private join2(op: string, left: Expr, right: Expr): Expr {
-    const sp = this.join(left.span, right.span);
-    const e: Expr =
-      op === 'and' || op === 'or'
-        ? { kind: 'Logical', span: sp, op, left, right }
-        : binaryPrecedence.get(op) === 1
-          ? { kind: 'Compare', span: sp, op: op as A.Compare['op'], left, right }
-          : { kind: 'Binary', span: sp, op: op as A.Binary['op'], left, right };
-    const d = Math.max(this.depthOf(left), this.depthOf(right)) + 1;
-    if (d <= maxExprDepth) {
-      this.depth.set(e, d);
-      return e;
-    }
-    return this.tooDeep(sp);
-  }
-
-  private depthOf = (e: Expr): number => this.depth.get(e) ?? 1;
-
-  private tooDeep(sp: Span): Expr {
-    this.diagnostics.push(error('E0402', `expression nests too deeply (more than ${maxExprDepth} operators deep)`, sp,
-      { help: 'split the computation into block parameters with defaults' }));
-    const p = this.placeholder(sp);
-    this.depth.set(p, 1);
-    this.cutOff.add(p);
-    return p;
-  }
-
-  /** Placeholders of trees cut off for depth: an expression stops being built at one. */
-  private readonly cutOff = new WeakSet<Expr>();
-
-  private placeholder = (sp: Span): A.IntLit => ({ kind: 'Int', span: sp, value: 0, exact: true });
-
-  private unary(n: CstNode): Expr {
-    const a = node(n, 'atom');
-    const operand = a !== undefined ? this.atom(a) : this.placeholder(this.nodeSpan(n));
-    const minus = tok(n, 'Minus');
-    return minus === undefined ? operand : this.prefix('-', minus, operand);
-  }
-
-  private prefix(op: A.Unary['op'], t: IToken, operand: Expr): Expr {
-    const u: A.Unary = { kind: 'Unary', span: this.join(this.tokSpan(t), operand.span), op, operand };
-    const d = this.depthOf(operand) + 1;
-    this.depth.set(u, d);
-    return d > maxExprDepth ? this.tooDeep(u.span) : u;
-  }
-
-  private atom(n: CstNode): Expr {
-    const i = tok(n, 'IntLit');
-    if (i !== undefined) return this.int(i);
-    const f = tok(n, 'FloatLit');
-    if (f !== undefined) return { kind: 'Float', span: this.tokSpan(f), value: Number(f.image.replace(/_/g, '')) };
-    const t = tok(n, 'True') ?? tok(n, 'False');
-    if (t !== undefined) return { kind: 'Bool', span: this.tokSpan(t), value: t.image === 'true' };
-    const id = tok(n, 'Ident');
-    const al = node(n, 'argList');
-    if (id !== undefined && al !== undefined) {
-      const args = this.args(al);
-      const c: A.CallExpr = { kind: 'CallExpr', span: this.nodeSpan(n), callee: this.ident(id)!, args };
-      const d = 1 + Math.max(0, ...args.map((a) => this.depthOf(a.value)));
-      if (d > maxExprDepth) return this.tooDeep(c.span);
-      this.depth.set(c, d);
-      return c;
-    }
-    if (id !== undefined) return { kind: 'Name', span: this.tokSpan(id), name: id.image };
-    const e = node(n, 'expr');
-    if (e === undefined) return this.placeholder(this.nodeSpan(n));
-    const inner = this.expr(e);
-    const wrapped = { ...inner, span: this.nodeSpan(n) };
-    this.depth.set(wrapped, this.depthOf(inner));
-    return wrapped;
-  }
-
-  private int(t: IToken): A.IntLit {
-    const digits = t.image.replace(/_/g, '');
-    const sp = this.tokSpan(t);
-    if (!/^[0-9]+$/.test(digits)) return this.placeholder(sp); // a malformed number, already reported
-    const exact = BigInt(digits) <= BigInt(Number.MAX_SAFE_INTEGER);
-    return { kind: 'Int', span: sp, value: Number(digits), exact };
-  }
 }
-
-/** Python's precedence: `* / // %` over `+ -` over comparisons; `and` over `or`. */
-const binaryPrecedence: ReadonlyMap<string, number> = new Map([
-  ['*', 3], ['/', 3], ['//', 3], ['%', 3], ['+', 2], ['-', 2],
-  ['==', 1], ['!=', 1], ['<', 1], ['<=', 1], ['>', 1], ['>=', 1],
-]);
-const logicalPrecedence: ReadonlyMap<string, number> = new Map([['and', 2], ['or', 1]]);
 
 /** Build the AST of one file from the CST of its `file` rule. */
 export function cstToAst(cst: CstNode, file: string, length: number): { ast: A.FileAst; diagnostics: Diagnostic[] } {

@@ -350,7 +350,7 @@ class ResdslParser extends CstParser {
 
   // Expressions: operands joined by `and` / `or`, each an optional `not` and operands joined by
   // arithmetic and comparison operators. The tree keeps operands and operators in order;
-  // cst-to-ast.ts applies their precedence (Python's). `angles` says whether `<` and `>` may
+  // cst-to-expr.ts applies their precedence (Python's). `angles` says whether `<` and `>` may
   // compare here: in a layer's condition (`X if c`) more operands may follow, so there `+` and `*`
   // end the condition and `<` and `>` compare only before a number, `-` or `(` (`if n > 2`);
   // inside parentheses anything goes (`if (a < b)`, `if (n + 1 > 2)`).

@@ -82,7 +82,7 @@ function category(name: string, label: string): TokenType {
   return createToken({ name, pattern: Lexer.NA, label });
 }
 
-/** Operators of arithmetic and comparison, one class: the tree keeps them in order and cst-to-ast.ts applies their precedence. */
+/** Operators of arithmetic and comparison, one class: the tree keeps them in order and cst-to-expr.ts applies their precedence. */
 export const BinaryOperator = category('BinaryOperator', 'an operator');
 /** `and`, `or`. */
 export const LogicalOperator = category('LogicalOperator', '`and` or `or`');

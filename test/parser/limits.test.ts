@@ -1,7 +1,7 @@
 /** Resource limits and hostile inputs: E0005, E0006, E0402, huge and empty files. */
 import { describe, expect, it } from 'vitest';
 import { parseSource } from '../../src/parser/parse.js';
-import { maxExprDepth } from '../../src/parser/cst-to-ast.js';
+import { maxExprDepth } from '../../src/parser/cst-to-expr.js';
 import { limits } from '../../src/limits.js';
 import { diagsOf, FILE, parseOk } from './helpers.js';
 
