@@ -12,6 +12,7 @@ import { noActivation } from './activation.js';
 import { matchActivation, plain, soleReader, type Graph } from './fuse-patterns.js';
 import type { ConvFusion, PrepareContext } from './kernel.js';
 import { bnScaleShift, checkBatchNorm } from './kernels/BatchNormalization.js';
+import { convWeightDims } from './kernels/conv-weights.js';
 
 export interface PlanNode {
   node: OnnxNode;
@@ -20,8 +21,8 @@ export interface PlanNode {
   fusion?: ConvFusion;
   /** A node of a channels-last region now run in NCHW (rewrite/channels-last.ts). */
   channelsFirst?: boolean;
-  /** A Conv made from MatMul(x, W): W is [Cin, Cout], read transposed (rewrite/channels-last.ts). */
-  transposedWeights?: boolean;
+  /** A Conv made from a MatMul: how its 2-d weights stand for [Cout, Cin, 1, 1] (see PrepareContext). */
+  matmulWeights?: 'transposed' | 'direct';
 }
 
 /** Index of the extra Conv input carrying a fused Add's other operand. */
@@ -32,15 +33,16 @@ function float(g: Graph, name: string | undefined): Float32Array | undefined {
   return t?.dataType === 'float32' ? (t.data as Float32Array) : undefined;
 }
 
-/** Convs made from MatMul(x, W), whose W [Cin, Cout] stands for weights [Cout, Cin, 1, 1]. */
-const transposed = new WeakSet<OnnxNode>();
+/** Convs made from MatMuls, with how their 2-d weights stand for [Cout, Cin, 1, 1]. */
+const matmulConvs = new WeakMap<OnnxNode, 'transposed' | 'direct'>();
+
 
 /** The shape of a conv's constant weights (with its bias constant too), which folding into needs. */
 function constantWeights(g: Graph, conv: OnnxNode): number[] | undefined {
   const w = g.constants.get(conv.inputs[1] ?? '');
   const biasName = conv.inputs[2] ?? '';
   if (!w || w.dataType !== 'float32' || (biasName !== '' && !float(g, biasName))) return undefined;
-  return transposed.has(conv) ? [w.dims[1]!, w.dims[0]!, 1, 1] : w.dims;
+  return convWeightDims(w.dims, matmulConvs.get(conv));
 }
 
 function tryBatchNorm(g: Graph, conv: OnnxNode, bn: OnnxNode, ctx: PrepareContext): ConvFusion['bn'] {
@@ -130,7 +132,8 @@ export function fuse(model: OnnxModel, list: readonly PlanNode[], constants: Map
   g.nodes.forEach((n, i) => {
     for (const v of new Set(n.inputs)) if (v !== '') g.readers.set(v, [...(g.readers.get(v) ?? []), i]);
     for (const v of n.outputs) g.producer.set(v, i);
-    if (list[i]!.transposedWeights) transposed.add(n);
+    const matmul = list[i]!.matmulWeights;
+    if (matmul) matmulConvs.set(n, matmul);
   });
   const removed = new Set<number>();
   const fused = new Map<number, PlanNode>();

@@ -43,8 +43,11 @@ export interface PrepareContext {
    * "last axis" is the channel axis.
    */
   channelsFirst?: boolean;
-  /** Set on a Conv made from MatMul(x, W): its weights input is W [Cin, Cout], read transposed. */
-  transposedWeights?: boolean;
+  /**
+   * Set on a Conv made from a MatMul (rewrite/channels-last.ts), whose weights input is 2-d: W of
+   * MatMul(x, W), [Cin, Cout], read transposed; or W of MatMul(x, Transpose(W)), [Cout, Cin].
+   */
+  matmulWeights?: 'transposed' | 'direct';
 }
 
 /** Services of the executor to a running step. */

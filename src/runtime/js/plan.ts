@@ -9,7 +9,7 @@ import { fail, ok, type Result } from '../../onnx/read.js';
 import { Arena, maxBytes } from './arena.js';
 import { Attrs, nodeLabel } from './attrs.js';
 import { fuse, type PlanNode } from './fuse.js';
-import { channelsFirst } from './rewrite/channels-last.js';
+import { channelsFirst, isWeightTranspose } from './rewrite/channels-last.js';
 import { dropIdentities } from './rewrite/identities.js';
 import { Names } from './rewrite/names.js';
 import { Engine, type EngineOptions } from './engine/engine.js';
@@ -93,7 +93,7 @@ class Builder {
     readonly opset: number,
   ) {}
 
-  context(node: OnnxNode, index: number, fusion?: ConvFusion, flags: Pick<PlanNode, 'channelsFirst' | 'transposedWeights'> = {}): PrepareContext {
+  context(node: OnnxNode, index: number, fusion?: ConvFusion, flags: Pick<PlanNode, 'channelsFirst' | 'matmulWeights'> = {}): PrepareContext {
     const label = nodeLabel(node, index);
     const ctx: PrepareContext = {
       node, label, attrs: new Attrs(node, label), opset: this.opset, arena: this.arena,
@@ -101,7 +101,7 @@ class Builder {
     };
     if (fusion) ctx.fusion = fusion;
     if (flags.channelsFirst) ctx.channelsFirst = true;
-    if (flags.transposedWeights) ctx.transposedWeights = true;
+    if (flags.matmulWeights) ctx.matmulWeights = flags.matmulWeights;
     return ctx;
   }
 
@@ -243,6 +243,19 @@ export function prepare(model: OnnxModel, options: PrepareOptions = {}): Result<
   return plan;
 }
 
+/** Transpose nodes of a constant matrix whose only readers are MatMuls taking it as their weights. */
+function matmulWeightTransposes(model: OnnxModel, constants: ReadonlyMap<string, OnnxTensor>): Set<OnnxNode> {
+  const readers = new Map<string, OnnxNode[]>();
+  for (const n of model.nodes) for (const v of new Set(n.inputs)) readers.set(v, [...(readers.get(v) ?? []), n]);
+  const outputs = new Set(model.outputs.map((o) => o.name));
+  return new Set(model.nodes.filter((n) => {
+    const w = constants.get(n.inputs[0] ?? '');
+    const out = n.outputs[0] ?? '';
+    return isWeightTranspose(n) && n.inputs.length === 1 && w?.dims.length === 2 && !outputs.has(out)
+      && (readers.get(out) ?? []).every((r) => r.opType === 'MatMul' && r.inputs[1] === out && r.inputs[0] !== out);
+  }));
+}
+
 /** The number of nodes of `list` reading each value (graph outputs count as one more reader). */
 function readerCounts(list: readonly PlanNode[], outputs: ReadonlySet<string>): Map<string, number> {
   const counts = new Map<string, number>();
@@ -273,11 +286,13 @@ function build(model: OnnxModel, constants: Map<string, OnnxTensor>, arena: Aren
     if (!s.ok) return s;
     graphInputs.push({ name: v.name, shape: v.shape, slot: s.value });
   }
-  // Constants and what is computed from constants only first, so that fusion sees their values.
+  // Constants and what is computed from constants only first, so that fusion sees their values;
+  // but not MatMul weights written Transpose(W): the rewrite reads W itself (no transposed copy).
   const rest: { node: OnnxNode; index: number }[] = [];
+  const weightTransposes = matmulWeightTransposes(model, constants);
   for (const [index, node] of model.nodes.entries()) {
     const constant = node.inputs.every((n) => n === '' || constants.has(n));
-    if (!constant) {
+    if (!constant || weightTransposes.has(node)) {
       rest.push({ node, index });
       continue;
     }

@@ -13,7 +13,7 @@ import { numel, shapeText, type Tensor, type Value } from '../tensor.js';
 import { checkNode } from './arity.js';
 import { depthwiseConv, isDepthwise } from './conv-depthwise.js';
 import { gemmConv, type ConvShape } from './conv-gemm.js';
-import { packConv, packDepthwise, type PackedConv, type PackedDepthwise } from './conv-weights.js';
+import { convWeightDims, packConv, packDepthwise, type PackedConv, type PackedDepthwise } from './conv-weights.js';
 
 interface ConvSetup {
   label: string;
@@ -78,15 +78,15 @@ function prepareConv(ctx: PrepareContext): Result<{ setup: ConvSetup; fixed?: Fi
     return { ok: true, value: { setup, consumed: [] } };
   }
   if (w.dataType !== 'float32' || (b && b.dataType !== 'float32')) return fail('E0803', `${ctx.label}: weights and bias must be float32`);
-  // A MatMul made a conv keeps its weights [Cin, Cout], read transposed.
-  const dims = ctx.transposedWeights ? [w.dims[1]!, w.dims[0]!, 1, 1] : w.dims;
+  // A MatMul made a conv keeps its 2-d weights (see PrepareContext.matmulWeights).
+  const dims = convWeightDims(w.dims, ctx.matmulWeights);
   const why = checkWeights(setup, dims);
   if (why !== undefined) return fail('E0803', `${ctx.label}: ${why}`);
   if (b && b.data.length !== dims[0]) return fail('E0803', `${ctx.label}: bias has ${b.data.length} values for ${dims[0]} output channels`);
   const [data, bias, m] = [w.data as Float32Array, b?.data as Float32Array | undefined, dims[0]!];
   const fixed: Fixed = isDepthwise(group, dims)
     ? { kind: 'depthwise', dims, packed: packDepthwise(ctx.arena, data, m, numel(dims.slice(2)), bias, setup.fusion.bn) }
-    : { kind: 'gemm', dims, packed: packConv(ctx.arena, data, m, numel(dims.slice(1)), group, bias, setup.fusion.bn, ctx.transposedWeights) };
+    : { kind: 'gemm', dims, packed: packConv(ctx.arena, data, m, numel(dims.slice(1)), group, bias, setup.fusion.bn, ctx.matmulWeights === 'transposed') };
   return { ok: true, value: { setup, fixed, consumed: b ? [1, 2] : [1] } };
 }
 

@@ -65,3 +65,10 @@ export function packDepthwise(arena: Arena, w: Float32Array, m: number, taps: nu
   const blocks = [block];
   return { weights: arena.offsetOf(block)!, bias: biasVector(arena, m, bias, bn, blocks), blocks };
 }
+
+/** The 4-d shape the weights of a conv stand for; 2-d for a conv made from a MatMul (PrepareContext.matmulWeights). */
+export function convWeightDims(w: readonly number[], matmul: 'transposed' | 'direct' | undefined): number[] {
+  if (matmul === 'transposed') return [w[1]!, w[0]!, 1, 1];
+  if (matmul === 'direct') return [w[0]!, w[1]!, 1, 1];
+  return [...w];
+}

@@ -5,6 +5,8 @@
  *
  *   LayerNormalization over the last axis      -> the same node over the channel axis (PlanNode.channelsFirst)
  *   MatMul(x, W[Cin, Cout]) (constant W)        -> Conv 1x1 with weights W read as [Cout, Cin, 1, 1]
+ *   MatMul(x, Transpose(W[Cout, Cin]))          -> Conv 1x1 with weights W as [Cout, Cin, 1, 1] (our
+ *                                                 lowering; plan.ts leaves such transposes unfolded)
  *   Add/Sub/Mul/Div with a constant [C] or scalar -> the same with the constant as [C, 1, 1]
  *   the same of two region values, elementwise activations -> unchanged
  *
@@ -24,6 +26,11 @@ function isTranspose(n: OnnxNode, perm: readonly number[]): boolean {
   return n.opType === 'Transpose' && n.domain === '' && a.names.length === 1 && a.ints('perm', []).join() === perm.join();
 }
 
+/** Transpose with perm [1, 0] (or none, which is the same for a matrix): a linear layer's W^T. */
+export function isWeightTranspose(n: OnnxNode): boolean {
+  return isTranspose(n, [1, 0]) || (n.opType === 'Transpose' && n.domain === '' && new Attrs(n, '').names.length === 0);
+}
+
 interface Region {
   /** List positions of the region's nodes. */
   members: Set<number>;
@@ -36,12 +43,22 @@ interface Context {
   readers: Map<string, number[]>;
   constants: Map<string, OnnxTensor>;
   outputs: ReadonlySet<string>;
+  /** Values W^T computed by an unfolded Transpose of a constant matrix W, with W's name. */
+  transposed: Map<string, string>;
+}
+
+/** The constant matrix a MatMul's weights come from, and whether they are it read transposed. */
+function matmulWeights(c: Context, v: string): { w: string; matmul: 'transposed' | 'direct' } | undefined {
+  const t = c.constants.get(v);
+  if (t !== undefined) return t.dataType === 'float32' && t.dims.length === 2 ? { w: v, matmul: 'transposed' } : undefined;
+  const w = c.transposed.get(v);
+  return w === undefined ? undefined : { w, matmul: 'direct' };
 }
 
 /** Whether node n, reading region value v (and perhaps others), has an NCHW form. */
 function convertible(c: Context, n: OnnxNode, inRegion: (v: string) => boolean): boolean {
   if (n.domain !== '' || n.outputs.length !== 1) return false;
-  const constOrRegion = (v: string) => v === '' || inRegion(v) || c.constants.has(v);
+  const constOrRegion = (v: string) => v === '' || inRegion(v) || c.constants.has(v) || c.transposed.has(v);
   if (!n.inputs.every(constOrRegion) || !inRegion(n.inputs[0]!) && !binary.has(n.opType)) return false;
   if (unary.has(n.opType)) return n.inputs.slice(1).every((v) => v === '' || c.constants.has(v));
   if (n.opType === 'LayerNormalization') {
@@ -49,10 +66,7 @@ function convertible(c: Context, n: OnnxNode, inRegion: (v: string) => boolean):
     const axis = a.int('axis', -1);
     return (axis === -1 || axis === 3) && a.names.every((k) => k === 'axis' || k === 'epsilon') && n.inputs.slice(1).every((v) => v === '' || c.constants.has(v));
   }
-  if (n.opType === 'MatMul') {
-    const w = c.constants.get(n.inputs[1] ?? '');
-    return inRegion(n.inputs[0]!) && w !== undefined && w.dataType === 'float32' && w.dims.length === 2;
-  }
+  if (n.opType === 'MatMul') return inRegion(n.inputs[0]!) && matmulWeights(c, n.inputs[1] ?? '') !== undefined;
   if (binary.has(n.opType) && n.inputs.length === 2 && new Attrs(n, '').names.length === 0) {
     return n.inputs.every((v) => inRegion(v) || lastAxisConstant(c.constants.get(v)));
   }
@@ -99,7 +113,10 @@ function regionFrom(c: Context, t: number): Region | undefined {
 function convert(p: PlanNode, c: Context, names: Names, inRegion: (v: string) => boolean): PlanNode {
   const n = p.node;
   if (n.opType === 'LayerNormalization') return { ...p, channelsFirst: true };
-  if (n.opType === 'MatMul') return { ...p, node: { ...n, opType: 'Conv', attrs: {} }, transposedWeights: true };
+  if (n.opType === 'MatMul') {
+    const { w, matmul } = matmulWeights(c, n.inputs[1]!)!;
+    return { ...p, node: { ...n, opType: 'Conv', inputs: [n.inputs[0]!, w], attrs: {} }, matmulWeights: matmul };
+  }
   if (binary.has(n.opType)) {
     const inputs = n.inputs.map((v) => {
       const t = c.constants.get(v);
@@ -119,7 +136,12 @@ export function channelsFirst(list: readonly PlanNode[], constants: Map<string, 
   list.forEach((p, i) => {
     for (const v of new Set(p.node.inputs)) if (v !== '') readers.set(v, [...(readers.get(v) ?? []), i]);
   });
-  const c: Context = { list, readers, constants, outputs };
+  const transposed = new Map<string, string>();
+  for (const p of list) {
+    const w = constants.get(p.node.inputs[0] ?? '');
+    if (isWeightTranspose(p.node) && w?.dims.length === 2 && w.dataType === 'float32') transposed.set(p.node.outputs[0]!, p.node.inputs[0]!);
+  }
+  const c: Context = { list, readers, constants, outputs, transposed };
   const result = [...list];
   const alias = new Map<string, string>();
   const dropped = new Set<number>();
@@ -142,9 +164,12 @@ export function channelsFirst(list: readonly PlanNode[], constants: Map<string, 
     }
   });
   const resolve = (v: string): string => (alias.has(v) ? resolve(alias.get(v)!) : v);
-  return result.flatMap((p, i) => {
+  const rewritten = result.flatMap((p, i) => {
     if (dropped.has(i)) return [];
     const inputs = p.node.inputs.map(resolve);
     return [inputs.some((v, k) => v !== p.node.inputs[k]) ? { ...p, node: { ...p.node, inputs } } : p];
   });
+  // Transposes of weights that every converted MatMul now reads directly.
+  const read = new Set(rewritten.flatMap((p) => p.node.inputs));
+  return rewritten.filter((p) => !transposed.has(p.node.outputs[0] ?? '') || read.has(p.node.outputs[0]!) || outputs.has(p.node.outputs[0]!));
 }
