@@ -3,7 +3,7 @@
  * at once when prepare() starts: the file's bytes (dead once decoded, but not yet collected: the
  * garbage collector sees little reason to run), the decoded weights, and the executor's packed
  * copy it is about to make. prepareLean collects the garbage first (the file's bytes go), and with
- * `takeWeights` takes the model's weights, collecting again each time another 32 MiB of them has
+ * `takeWeights` takes the model's weights, collecting again each time another 4 MiB of them has
  * been packed and dropped: the peak is then about one copy of the weights, not two (ConvNeXt-T:
  * about 260 MiB instead of 450). Not done by prepare() itself: a library should not pause its
  * caller for collections it did not ask for, nor take its weights unless asked to.
@@ -14,8 +14,8 @@ import type { OnnxModel } from '../../onnx/model.js';
 import type { Result } from '../../onnx/read.js';
 import { prepare, type Plan, type PrepareOptions } from './plan.js';
 
-/** Bytes of weights below which a collection is not worth its pause. */
-const worthCollecting = 32 << 20;
+/** Bytes of weights below which a collection (a few milliseconds) is not worth its pause. */
+const worthCollecting = 4 << 20;
 
 let gc: (() => void) | undefined;
 
