@@ -52,7 +52,7 @@ export function emitPyTorch(file: string, opts: EmitOptions): EmitResult {
 
 function emit(file: string, opts: EmitOptions, ref: DeclRef & { decl: NetworkDecl }, graph: IrGraph, after: IrGraph, scopes: EmitContext['scopes'], sources: Map<string, string>): { text: string; className: string } {
   const root = traceNetwork(ref, scopes, graph, after);
-  const ctx: EmitContext = { types: graph.types, sources, scopes, policy: opts.shortcut, helpers: new Map() };
+  const ctx: EmitContext = { types: graph.types, sources, scopes, policy: opts.shortcut, helpers: new Map(), outputs: new Map() };
   const taken = new Set(['StochasticDepth', 'LayerNorm2d', 'Permute', 'PadChannels', 'SHORTCUT_POLICY']);
   const netName = pyIdent(className(ref.decl.name.name), taken);
   taken.add(netName);

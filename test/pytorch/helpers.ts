@@ -93,7 +93,7 @@ export interface DriverJob {
   module: string;
   cls: string;
   dir: string;
-  tasks: ('keys' | 'parity' | 'export' | 'train')[];
+  tasks: ('keys' | 'parity' | 'modes' | 'export' | 'train')[];
   input?: number[];
   seed?: number;
   steps?: number;
@@ -105,6 +105,7 @@ export interface DriverReport {
   keys?: [string, number[]][];
   params?: number;
   losses?: number[];
+  modes?: { train_differs: boolean; eval_same: boolean };
   seconds: number;
 }
 

@@ -116,7 +116,9 @@ export function render(stmts: readonly PyStmt[], indent = 0): string[] {
         out.push(...layout(s.target === undefined ? '' : `${s.target} = `, s.value, '', indent));
         break;
       case 'return':
-        out.push(...layout('return ', s.value, '', indent));
+        // `return a, b` rather than `return (a, b)`
+        if (s.value.k === 'tuple' && s.value.items.length > 1) out.push(`${pad(indent)}return ${s.value.items.map(print).join(', ')}`);
+        else out.push(...layout('return ', s.value, '', indent));
         break;
       case 'if':
         out.push(...layout('if ', s.test, ':', indent), ...render(s.body, indent + 4));
