@@ -97,7 +97,7 @@ function head(ctx: EmitContext, decl: BlockDecl | NetworkDecl): string {
     }
   }
   if (decl.kind === 'Network' && decl.base) i = decl.base.span.end;
-  return text.slice(decl.span.start, i).replace(/\s+/g, ' ');
+  return text.slice(decl.span.start, i).replace(/\s+/g, ' ').trim();
 }
 
 export interface BlockClass {
