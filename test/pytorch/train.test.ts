@@ -1,7 +1,8 @@
 /**
- * Training the emitted CIFAR ResNet-20 with examples/train/train.py, and deploying it: the script
- * runs a few SGD steps on one fixed random batch (FakeData of 32 images, a batch of 32), in one
- * process and as two DistributedDataParallel processes on CPU (gloo), started here with the
+ * Training the emitted CIFAR ResNet-20 (`resdsl compile --emit pytorch`) with
+ * examples/train/train.py, and deploying it: the script runs a few SGD steps on one fixed random
+ * batch (FakeData of 32 images, a batch of 32), in one process and as two
+ * DistributedDataParallel processes on CPU (gloo), started here with the
  * env:// variables (Debian's torch 1.13 torchrun crashes under Python 3.11 before starting its
  * workers); in both the loss goes down. Each saved state_dict, compiled with `--weights` (fused),
  * gives ONNX whose onnxruntime output equals the trained module's eval() output within 1e-4 x
@@ -14,9 +15,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { compileFile } from '../../src/node/compile.js';
-import { nodeHost } from '../../src/node/host.js';
 import { encodeModel } from '../../src/onnx/write.js';
-import { emitPyTorch } from '../../src/pytorch/index.js';
 import { ortRun } from '../compile/helpers.js';
 import { describeWithTorch, npy, python, relativeError } from '../helpers/torch-fixtures.js';
 import { runDriver } from './helpers.js';
@@ -57,9 +56,9 @@ describeWithTorch('training the emitted CIFAR ResNet-20', () => {
 
   beforeAll(() => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'resdsl-pytorch-train-'));
-    const r = emitPyTorch(spec, { host: nodeHost, shortcut: 'B' });
-    if (!r.ok) throw new Error(r.diagnostics.map((d) => d.message).join('; '));
-    fs.writeFileSync(path.join(dir, 'model.py'), r.text);
+    // the command the walkthrough gives
+    const r = spawnSync(process.execPath, [path.join(repo, 'bin/resdsl.js'), 'compile', spec, '--emit', 'pytorch', '-o', path.join(dir, 'model.py')], { cwd: repo, encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(r.stderr);
   });
 
   afterAll(() => {
