@@ -16,7 +16,7 @@
  */
 import type { LayerStmt } from '../parser/ast.js';
 import { blockCall } from './call.js';
-import { afterConditional, apply, assuming, attrName, call, condition, dimsOf, envOf, flag, flat, identRe, layerContext, localName, logStride, selfAttr, sourceText, type BodyContext, type Flow, type Sample } from './context.js';
+import { afterConditional, apply, assuming, attrName, call, checkAttr, condition, dimsOf, envOf, flag, flat, layerContext, localName, logStride, selfAttr, setAttr, sourceText, type BodyContext, type Flow, type Sample } from './context.js';
 import { unsupported } from './errors.js';
 import { layerCode } from './layer.js';
 import * as py from './py/expr.js';
@@ -62,18 +62,18 @@ function item(c: BodyContext, taken: LayerStmt, samples: readonly Sample[], init
   const prefix = (s: Sample) => s.inst.prefix;
   switch (t.kind) {
     case 'Call': {
-      const name = attrName(c, samples, prefix, t.span);
+      const name = attrName(c, samples, prefix, taken.label?.span ?? t.span);
       const term = samples[0]!.item.term!;
       if (term.kind === 'layer') {
         const code = layerCode(layerContext(c), samples.map((s) => ({ env: envOf(c, s), term: s.item.term as TTerm & { kind: 'layer' } })), flow.dims, t.span);
         for (const [k, v] of code.helpers) c.helpers.set(k, v);
         logStride(c, code.attrs);
-        init.push(assign(`self.${name}`, code.expr));
+        init.push(setAttr(name, code.expr, code.kind));
         apply(flow, code.kind === 'parameter' ? py.bin('*', py.name(flow.v), py.raw(selfAttr(name))) : call(name, flow.v));
         flow.dims = dimsOf(c, samples, (s) => s.item.output, [...code.pool, ...flat(flow.dims)]);
       } else {
         const { expr, pool } = blockCall(c, samples, flow.dims);
-        init.push(assign(`self.${name}`, expr));
+        init.push(setAttr(name, expr));
         apply(flow, call(name, flow.v));
         flow.dims = dimsOf(c, samples, (s) => s.item.output, [...pool, ...flat(flow.dims)]);
       }
@@ -110,16 +110,17 @@ function item(c: BodyContext, taken: LayerStmt, samples: readonly Sample[], init
 
 /** An item of the network's unrolled template repetition: an attribute with a name Python may not allow (`block1-0`). */
 function named(c: BodyContext, name: string, single: TItem, s: Sample, init: PyStmt[], flow: Flow): void {
+  checkAttr(name, single.stmt.span);
   const expr = moduleOf(c, single.taken!, [{ ...s, item: single }], init, () => name).expr;
   c.attrs.add(name);
-  init.push(assign(undefined, py.call('self.add_module', [py.str(name), expr])));
-  apply(flow, { k: 'call', fn: selfAttr(name), args: [py.name(flow.v)], kwargs: [] });
+  init.push(setAttr(name, expr));
+  apply(flow, call(name, flow.v));
 }
 
 /** A labelled path or repetition at the body's level: `self.label = nn.Sequential(...)`. */
 function sequenceAttr(c: BodyContext, taken: LayerStmt, samples: readonly Sample[], init: PyStmt[], flow: Flow): void {
-  const label = attrName(c, samples, (s) => s.inst.prefix, taken.span);
-  const target = identRe.test(label) ? `self.${label}` : undefined;
+  const label = attrName(c, samples, (s) => s.inst.prefix, taken.label?.span ?? taken.span);
+  const target = selfAttr(label).startsWith('self.') ? selfAttr(label) : undefined;
   const seq = sequence(c, taken, samples, init, (s) => (s.inst.prefix ? `${s.inst.prefix}.${label}` : label), target, flow.dims);
   if (seq.expr) init.push(target ? assign(target, seq.expr) : assign(undefined, py.call('self.add_module', [py.str(label), seq.expr])));
   apply(flow, call(label, flow.v));

@@ -142,11 +142,42 @@ export function attrName(c: BodyContext, samples: readonly Sample[], prefix: (s:
   if (names.size > 1) throw unsupported(`the PyTorch backend cannot name this layer: it is ${[...names].join(' or ')} in different uses of its block`, span, 'label it');
   const n = [...names][0] ?? fallback;
   if (n === undefined) throw new Error('internal: an item without a name');
+  checkAttr(n, span);
   c.attrs.add(n);
   return n;
 }
 
-export const selfAttr = (n: string) => (identRe.test(n) ? `self.${n}` : `getattr(self, ${py.pyString(n)})`);
+/** Python's keywords: a layer named like one (`lambda:` is a label) is set and read by name. */
+const keywords = new Set(
+  'False None True and as assert async await break class continue def del elif else except finally for from global if import in is lambda nonlocal not or pass raise return try while with yield'.split(' '),
+);
+
+/** What every nn.Module has (torch 1.13): a layer of that name would be hidden behind it. */
+const moduleAttrs = new Set(
+  ('T_destination add_module apply bfloat16 buffers children cpu cuda double dump_patches eval extra_repr float forward get_buffer ' +
+    'get_extra_state get_parameter get_submodule half ipu load_state_dict modules named_buffers named_children named_modules ' +
+    'named_parameters parameters register_backward_hook register_buffer register_forward_hook register_forward_pre_hook ' +
+    'register_full_backward_hook register_load_state_dict_post_hook register_module register_parameter requires_grad_ ' +
+    'set_extra_state share_memory state_dict to to_empty train training type xpu zero_grad').split(' '),
+);
+
+/** A name Python takes as `self.name`. */
+const plain = (n: string) => identRe.test(n) && !keywords.has(n);
+
+/** `self.conv1`, or `getattr(self, "block1-0")` for a name Python cannot write after a dot. */
+export const selfAttr = (n: string) => (plain(n) ? `self.${n}` : `getattr(self, ${py.pyString(n)})`);
+
+/** `self.conv1 = m`, or `self.add_module("lambda", m)` (`register_parameter` for a parameter). */
+export function setAttr(n: string, e: PyExpr, kind: 'module' | 'parameter' = 'module'): PyStmt {
+  if (plain(n)) return assign(`self.${n}`, e);
+  return assign(undefined, py.call(kind === 'module' ? 'self.add_module' : 'self.register_parameter', [py.str(n), e]));
+}
+
+/** E0901 for a layer named like an attribute of every nn.Module (`to`, `train`, `forward`). */
+export function checkAttr(n: string, span: Span | undefined): void {
+  if (moduleAttrs.has(n) || n.startsWith('_'))
+    throw unsupported(`the PyTorch backend cannot name a layer ${n}: every torch.nn.Module has an attribute of that name, which would hide the layer`, span, 'label it otherwise');
+}
 
 /** The candidates of `pool` that give each dimension of the samples' `value` in every use. */
 export function dimsOf(c: BodyContext, samples: readonly Sample[], value: (s: Sample) => string, pool: readonly PyExpr[]): Dims {
@@ -186,7 +217,7 @@ export function flag(c: BodyContext, test: PyExpr, what: string | undefined): st
   const existing = c.flags.find((f) => f.k === 'assign' && print(f.value) === text);
   if (existing && existing.k === 'assign') return existing.target!.slice('self.'.length);
   let base = test.k === 'name' ? test.name : what ? `use_${what.replace(/\W/g, '_')}` : 'flag';
-  if (c.attrs.has(base)) base = `use_${base}`;
+  if (c.attrs.has(base) || moduleAttrs.has(base) || !plain(base)) base = `use_${base.replace(/\W/g, '_')}`;
   let n = base;
   for (let i = 2; c.attrs.has(n); i++) n = `${base}${i}`;
   c.attrs.add(n);

@@ -7,7 +7,7 @@
  */
 import { opDef } from '../ir/ops/index.js';
 import type { Combination, LayerStmt } from '../parser/ast.js';
-import { attrName, call, channelsOf, condition, dimsOf, envOf, flag, flat, fresh, slot, sourceText, type BodyContext, type Flow, type Sample } from './context.js';
+import { attrName, call, channelsOf, checkAttr, condition, dimsOf, envOf, flag, flat, fresh, selfAttr, setAttr, slot, sourceText, type BodyContext, type Flow, type Sample } from './context.js';
 import { unsupported } from './errors.js';
 import type { Dims } from './layer.js';
 import * as py from './py/expr.js';
@@ -108,8 +108,8 @@ export function operand(c: BodyContext, op: '+' | '*', stmt: LayerStmt, samples:
   }
   // an unlabelled path or term after `+` is a Sequential named downsample (downsample2...), as elaboration names it
   const name = attrName(c, samples, (s) => s.inst.prefix, stmt.span);
-  const seq = t.kind === 'Path' ? sequence(c, taken, samples, init, (s) => (s.inst.prefix ? `${s.inst.prefix}.${name}` : name), `self.${name}`, dims) : { expr: py.call('nn.Sequential', [moduleOf(c, taken, samples, init, (s) => `${s.inst.prefix ? `${s.inst.prefix}.` : ''}${name}.0`, dims).expr]) };
-  if (seq.expr) init.push(assign(`self.${name}`, seq.expr));
+  const seq = t.kind === 'Path' ? sequence(c, taken, samples, init, (s) => (s.inst.prefix ? `${s.inst.prefix}.${name}` : name), selfAttr(name).startsWith('self.') ? selfAttr(name) : undefined, dims) : { expr: py.call('nn.Sequential', [moduleOf(c, taken, samples, init, (s) => `${s.inst.prefix ? `${s.inst.prefix}.` : ''}${name}.0`, dims).expr]) };
+  if (seq.expr) init.push(setAttr(name, seq.expr));
   return call(name, input);
 }
 
@@ -148,6 +148,7 @@ export function shortcut(c: BodyContext, uses: readonly { s: Sample; op: TOperan
     if (expect !== resolution(u.op.resolved)) throw new Error(`internal: shortcut() gives ${expect} where the pass made ${resolution(u.op.resolved)} (${u.op.node.name})`);
   }
   for (const [k, v] of Object.entries(opDef('shortcut').pytorch.helpers ?? {})) c.helpers.set(k, v);
-  init.push(assign(`self.${name}`, py.call('shortcut', [inC, out, stride, policy])));
+  checkAttr(name, span);
+  init.push(setAttr(name, py.call('shortcut', [inC, out, stride, policy])));
   return call(name, input);
 }

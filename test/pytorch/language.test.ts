@@ -41,10 +41,11 @@ block stage(in, out, n, idx, stride = 2) {
   "u{idx}-{j}": cblk(out = out, act = hardswish) x n as j with first(stride = stride)
 }
 
-# parameters named like Python's keywords and builtins
+# parameters and a label named like Python's keywords and builtins
 block kw(in, lambda = 2, class = 1, self = 3, max = 0) {
   conv3(lambda * in + class - 1 + max); bn
   relu if self > 2
+  pass: conv1(in)
 }
 `;
 
@@ -116,7 +117,15 @@ const cases: Case[] = [
   e: kw(lambda = 1, class = 2)
   gap; flatten; fc(3)
 }`,
-    holds: [/SHORTCUT_POLICY = "B"/, /Basic\(8, 16, stride=2, policy="A"\)/, /policy="C"/, /Kw\(32, lambda_=1, class_=2\)/, /def __init__\(self, in_channels, lambda_=2, class_=1, self_=3, max_=0\)/],
+    holds: [
+      /SHORTCUT_POLICY = "B"/,
+      /Basic\(8, 16, stride=2, policy="A"\)/,
+      /policy="C"/,
+      /Kw\(32, lambda_=1, class_=2\)/,
+      /def __init__\(self, in_channels, lambda_=2, class_=1, self_=3, max_=0\)/,
+      /self\.add_module\(\s*"pass",\s*nn\.Conv2d\(/,
+      /= getattr\(self, "pass"\)\(out\)|= getattr\(self, "pass"\)\(x\)/,
+    ],
   },
   {
     name: 'shortcuts',
@@ -198,6 +207,13 @@ describe('what the PyTorch backend cannot write', () => {
     const out = emit(`block b(out, big = false) {\n  conv3(out) if big else conv1(out)\n}\n${net('  b(4)\n  b(4, big = true)')}`);
     expect(out).toContain('error[E0901]: the PyTorch backend cannot write `X if c else Y` in a block yet');
     expect(out).toContain('t.resdsl:2:');
+  });
+
+  it('a layer named like an attribute of every nn.Module, at its label', () => {
+    const out = emit(`block b(out) {\n  conv3(out)\n  train: relu\n}\n${net('  b(4)')}`);
+    expect(out).toContain('error[E0901]: the PyTorch backend cannot name a layer train: every torch.nn.Module has an attribute of that name, which would hide the layer');
+    expect(out).toContain('t.resdsl:3:3');
+    expect(out).toContain('= help: label it otherwise');
   });
 
   it('an unlabelled repetition in a block, at the repetition', () => {
