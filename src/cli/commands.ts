@@ -68,14 +68,14 @@ const compile: CommandSpec = {
   about: 'The model is written atomically: a failed compile leaves no file and an existing output as it was.',
   options: [
     networkOption,
-    { name: 'out', short: 'o', value: 'FILE', file: ['onnx'], help: 'where to write the model (.onnx); with --emit ir, a text file, or - for standard output (the default there)' },
+    { name: 'out', short: 'o', value: 'FILE', file: ['onnx', 'py'], help: 'where to write the model (.onnx); with --emit ir or pytorch, a text file, or - for standard output (the default there)' },
     weightsOption,
     seedOption,
     noFuseOption,
     shortcutOption,
     { name: 'opset', value: 'N', choices: opsets, default: '17', help: 'the ONNX operator set version' },
     { name: 'external-data', help: 'keep the weights in FILE.data beside the model (automatic over 2 GiB)' },
-    { name: 'emit', value: 'WHAT', choices: ['onnx', 'ir'], default: 'onnx', help: 'onnx for the model, ir for the canonical IR text' },
+    { name: 'emit', value: 'WHAT', choices: ['onnx', 'ir', 'pytorch'], default: 'onnx', help: 'onnx for the model, ir for the canonical IR text, pytorch for the network as a PyTorch module (Python source)' },
     {
       name: 'print-after',
       value: 'STAGE',
@@ -92,6 +92,7 @@ const compile: CommandSpec = {
     ['resdsl compile examples/resnet50.resdsl -o resnet50.onnx', 'ResNet-50 with seeded weights'],
     ['resdsl compile net.resdsl -o net.onnx --weights net.safetensors', "PyTorch's weights, matched by state_dict name"],
     ['resdsl compile net.resdsl --emit ir --print-after shortcut', 'print the IR after the shortcut pass and at the end'],
+    ['resdsl compile examples/cifar_resnet20.resdsl --emit pytorch -o model.py', 'the network as a PyTorch module to train (then --weights)'],
   ],
 };
 

@@ -1,6 +1,8 @@
-/** `resdsl compile FILE -o OUT.onnx ...`: compile a network to ONNX (or print its IR), written atomically. */
+/** `resdsl compile FILE -o OUT.onnx ...`: compile a network to ONNX (or print its IR, or write it as a PyTorch module), written atomically. */
 import * as path from 'node:path';
 import { compileFile } from '../node/compile.js';
+import { nodeHost } from '../node/host.js';
+import { emitPyTorch } from '../pytorch/index.js';
 import { encodeModelParts } from '../onnx/write.js';
 import { printGraph } from '../ir/print.js';
 import { stages } from '../pipeline/index.js';
@@ -19,7 +21,8 @@ export async function compileCommand(args: Parsed, io: Io): Promise<number> {
     return 0;
   }
   const file = args.positionals[0]!;
-  const emit = args.choice<'onnx' | 'ir'>('emit');
+  const emit = args.choice<'onnx' | 'ir' | 'pytorch'>('emit');
+  if (emit === 'pytorch') return pytorch(args, io, file);
   const out = args.string('out');
   if (emit === 'onnx' && out === undefined) throw new UsageError('compile needs -o FILE.onnx, where to write the model (or --emit ir to print the IR)');
   if (emit === 'onnx' && out === STDOUT) throw new UsageError('-o - writes the IR to standard output with --emit ir; the model needs a file');
@@ -66,5 +69,22 @@ async function compileWith(args: Parsed, io: Io, file: string, emit: 'onnx' | 'i
   bar.done();
   const size = encoded.modelByteLength + (encoded.external?.byteLength ?? 0);
   io.err(`wrote ${out} (${r.model.nodes.length} nodes, ${r.model.initializers.length} initializers, ${(size / 2 ** 20).toFixed(1)} MiB${encoded.external ? `, weights in ${encoded.external.location}` : ''})`);
+  return 0;
+}
+
+/** --emit pytorch: the network as a PyTorch module's source, to -o FILE.py or standard output. */
+async function pytorch(args: Parsed, io: Io, file: string): Promise<number> {
+  if (args.has('weights')) throw new UsageError('--emit pytorch writes the network\'s code; its weights come from training (--weights is for ONNX)');
+  const out = args.string('out');
+  if (out !== undefined && out !== STDOUT) checkOutputPath(out, [file]);
+  const { network, shortcut, shortcutGiven } = compileOptionsOf(args);
+  const r = emitPyTorch(file, { host: nodeHost, shortcut: shortcut ?? 'B', ...(network !== undefined ? { network } : {}), ...(shortcutGiven ? { shortcutGiven } : {}) });
+  printDiagnostics(io, r.diagnostics, r.sources, args.int('max-errors'));
+  if (!r.ok) return 1;
+  if (out === undefined || out === STDOUT) io.out(r.text);
+  else {
+    await writeOrFail([{ path: out, data: new TextEncoder().encode(r.text) }]);
+    io.err(`wrote ${out} (class ${r.className}, ${r.text.split('\n').length - 1} lines)`);
+  }
   return 0;
 }

@@ -9,7 +9,9 @@ import type { BlockDecl, LayerStmt, NetworkDecl, Stmt } from '../parser/ast.js';
 import type { Span } from '../diagnostics/span.js';
 import type { FileScope } from '../ir/elaborate/scope.js';
 import type { ShortcutPolicy } from '../passes/pass.js';
-import { selfSequence, sourceText, startFlow, statement, type BodyContext, type Sample } from './body.js';
+import { statement } from './body.js';
+import { sourceText, startFlow, type BodyContext, type Sample } from './context.js';
+import { selfSequence } from './sequence.js';
 import * as py from './py/expr.js';
 import { assign, type PyStmt } from './py/format.js';
 import { pyIdent, signature, type Signature } from './signature.js';
@@ -23,6 +25,8 @@ export interface EmitContext {
   readonly scopes: ReadonlyMap<string, FileScope>;
   readonly policy: ShortcutPolicy;
   readonly helpers: Map<string, string>;
+  /** The channels of each written block class's output, in its variables, for its callers. */
+  readonly outputs: Map<BlockDecl, py.PyExpr | undefined>;
 }
 
 /** `squeeze_excitation` -> `SqueezeExcitation`, `ResBlk` -> `ResBlk`. */
@@ -93,7 +97,7 @@ function head(ctx: EmitContext, decl: BlockDecl | NetworkDecl): string {
     }
   }
   if (decl.kind === 'Network' && decl.base) i = decl.base.span.end;
-  return text.slice(decl.span.start, i).replace(/\s+/g, ' ');
+  return text.slice(decl.span.start, i).replace(/\s+/g, ' ').trim();
 }
 
 export interface BlockClass {
@@ -147,7 +151,8 @@ function bodyContext(ctx: EmitContext, concrete: boolean, sig: Signature | undef
     types: ctx.types,
     env: (inst) => (sig ? sig.env(inst) : new Map()),
     names,
-    variables: sig ? sig.params.map((p) => p.py) : [],
+    outputOf: (s) => ctx.outputs.get(s.decl),
+    strides: [],
     signatureOf: (inst) => bySig.get(inst.ref.decl as BlockDecl)!,
     policy: ctx.policy,
     sources: ctx.sources,
@@ -194,8 +199,11 @@ export function blockClass(ctx: EmitContext, k: BlockClass, classes: readonly Bl
   const flow = startFlow(fwd, 'x', dims);
   if (sequential) {
     init.push({ k: 'comment', text: sourceText(c, only.span, 200) });
-    sequenceOfSelf(c, only, instances, init, dims);
-  } else walkBody(c, instances, stmts, init, flow);
+    ctx.outputs.set(k.decl, sequenceOfSelf(c, only, instances, init, dims)[1]?.[0]);
+  } else {
+    walkBody(c, instances, stmts, init, flow);
+    ctx.outputs.set(k.decl, flow.dims[1]?.[0]);
+  }
   const computed: PyStmt[] = sig.params.filter((p) => p.computed).map((p) => ({ k: 'if', test: py.raw(`${p.py} is None`), body: [assign(p.py, p.default!)] }));
   const initDef: PyStmt = {
     k: 'def',
@@ -210,8 +218,8 @@ export function blockClass(ctx: EmitContext, k: BlockClass, classes: readonly Bl
 }
 
 /** A Sequential block: its repetition added to itself (`self.add_module(f"block{index}-{i}", ...)`). */
-function sequenceOfSelf(c: BodyContext, stmt: LayerStmt, instances: readonly Instance[], init: PyStmt[], dims: Dims): void {
-  selfSequence(c, stmt, instances.map((inst) => ({ inst, item: inst.items[0]!, loop: new Map() })), init, dims);
+function sequenceOfSelf(c: BodyContext, stmt: LayerStmt, instances: readonly Instance[], init: PyStmt[], dims: Dims): Dims {
+  return selfSequence(c, stmt, instances.map((inst) => ({ inst, item: inst.items[0]!, loop: new Map() })), init, dims);
 }
 
 /** Adjacent `if self.f:` statements with the same test, as one. */

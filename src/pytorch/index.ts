@@ -9,7 +9,7 @@
  * and every value they compute is checked against each use (slots.ts), so the code is the
  * network the compiler built or an error (E0901) says which construct it cannot write.
  */
-import { error, hasErrors, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { hasErrors, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { buildScopes, type DeclRef } from '../ir/elaborate/scope.js';
 import type { IrGraph } from '../ir/types.js';
 import type { BlockDecl, NetworkDecl } from '../parser/ast.js';
@@ -19,7 +19,7 @@ import { version } from '../version.js';
 import { blockClass, blockClasses, className, networkClass, shape, type EmitContext } from './classes.js';
 import { Unsupported } from './errors.js';
 import { preludeFunctions } from './prelude.js';
-import { render, wrapWords, type PyStmt } from './py/format.js';
+import { calledNames, render, wrapWords, type PyStmt } from './py/format.js';
 import { pyIdent } from './signature.js';
 import { traceNetwork } from './trace.js';
 
@@ -52,7 +52,7 @@ export function emitPyTorch(file: string, opts: EmitOptions): EmitResult {
 
 function emit(file: string, opts: EmitOptions, ref: DeclRef & { decl: NetworkDecl }, graph: IrGraph, after: IrGraph, scopes: EmitContext['scopes'], sources: Map<string, string>): { text: string; className: string } {
   const root = traceNetwork(ref, scopes, graph, after);
-  const ctx: EmitContext = { types: graph.types, sources, scopes, policy: opts.shortcut, helpers: new Map() };
+  const ctx: EmitContext = { types: graph.types, sources, scopes, policy: opts.shortcut, helpers: new Map(), outputs: new Map() };
   const taken = new Set(['StochasticDepth', 'LayerNorm2d', 'Permute', 'PadChannels', 'SHORTCUT_POLICY']);
   const netName = pyIdent(className(ref.decl.name.name), taken);
   taken.add(netName);
@@ -69,7 +69,7 @@ function emit(file: string, opts: EmitOptions, ref: DeclRef & { decl: NetworkDec
   const network = networkClass(ctx, root, ref.decl, graph, classes, netName);
   const body = [...written.map((w) => w.stmt), network];
   const code = render(spaced(body)).join('\n');
-  const functions = preludeFunctions(code);
+  const functions = preludeFunctions(calledNames(body));
   const helpers = [...ctx.helpers].sort(([a], [b]) => helperOrder(a) - helperOrder(b)).map(([, v]) => v);
   const usesShortcut = ctx.helpers.has('shortcut');
   const parts: string[] = [header(file, opts, ref.decl.name.name, netName, graph, usesShortcut)];
@@ -127,4 +127,3 @@ function header(file: string, opts: EmitOptions, network: string, cls: string, g
   return [...lines, '"""'].join('\n');
 }
 
-export { error };

@@ -2,9 +2,9 @@
  * A built-in layer in the emitted code: its op's PyTorch form (the op's definition, src/ir/ops)
  * made concrete for a class. Every argument is a slot (slots.ts) whose samples are the layer's
  * attributes and input sizes in each use; its candidates are what the spec wrote for it, the size
- * in the name (`conv3`), the form's derived default (`dilation * (k - 1) // 2`), the sizes of the
- * incoming tensor, and the class's variable of the same name. A keyword argument whose value is
- * PyTorch's default is left out.
+ * in the name (`conv3`), and the op's rule for its default (`dilation * (k - 1) // 2`, the
+ * block's `out`, the input's channels), never a value that only happens to be equal. A keyword
+ * argument whose value is PyTorch's default is left out.
  */
 import { opDef } from '../ir/ops/index.js';
 import type { PyTorchArg, PyTorchForm, PyTorchValue } from '../ir/ops/op.js';
@@ -34,6 +34,8 @@ export interface LayerCode {
   readonly helpers: ReadonlyMap<string, string>;
   /** Integer expressions it computed (candidates for the sizes of its output). */
   readonly pool: readonly PyExpr[];
+  /** The expression written for each attribute. */
+  readonly attrs: ReadonlyMap<string, PyExpr>;
 }
 
 export interface LayerContext {
@@ -139,7 +141,19 @@ export function layerCode(ctx: LayerContext, samples: readonly LayerSample[], di
   const helpers = new Map(Object.entries(def.pytorch.helpers ?? {}));
   const resolved = new Map<string, PyExpr>();
   const pool: PyExpr[] = [];
+  const inputSizes: PyExpr[] = [];
   const what = `an argument of ${first.term.call.callee.name}`;
+
+  // a name in a derived default: an attribute written before, `in`, `block_out`, or an argument of the call
+  const named = (n: string, input: PyExpr | undefined): PyExpr | undefined => {
+    if (resolved.has(n)) return resolved.get(n);
+    if (n === 'in') return input;
+    if (n === 'block_out') return ctx.names.variable('out') === undefined ? undefined : py.name(ctx.names.variable('out')!);
+    const decl = first.term.use.form.args.find((d) => d.name === n);
+    const given = first.term.given.get(n);
+    if (given && samples.every((s) => s.term.given.get(n)?.[0] === given[0])) return fromSource(given[0]!, decl?.kind === 'real' ? 'float' : 'int', ctx.names);
+    return decl && !given && (typeof decl.default === 'number' || typeof decl.default === 'boolean') ? literal(decl.kind === 'real' ? 'float' : 'int', pyOf('int', decl.default)) : undefined;
+  };
 
   const slot = (arg: PyTorchArg | { from: PyTorchValue; type?: PyTorchArg['type'] }, derivedOk: boolean): PyExpr => {
     const type: SlotType = arg.type ?? 'int';
@@ -163,13 +177,12 @@ export function layerCode(ctx: LayerContext, samples: readonly LayerSample[], di
         }
       }
       if (first.term.use.size !== undefined && first.term.use.form.sizeInName === attr) candidates.push(py.int(first.term.use.size));
-      if (from.derived && derivedOk) candidates.push(parseDerived(from.derived, (n) => resolved.get(n)));
-      if (type === 'int') for (const d of dims) candidates.push(...d);
-      const v = ctx.names.variable(attr);
-      if (v !== undefined) candidates.push(py.name(v));
+      const derived = typeof from.derived === 'string' ? from.derived : from.derived?.[first.term.use.form.name];
+      if (derived !== undefined && derivedOk) for (const c of dims[1]?.length ? dims[1] : [undefined]) candidates.push(parseDerived(derived, (n) => named(n, c)));
     }
     const e = resolve({ what: `${what} (${'attr' in from ? from.attr : 'dim' in from ? 'its input size' : 'a constant'})`, type, samples: want, candidates, span }, ctx.opts);
-    if (type === 'int') pool.push(e);
+    // the sizes of the output: what the layer's attributes say before what its input's were
+    if (type === 'int') ('dim' in from ? inputSizes : pool).push(e);
     return e;
   };
 
@@ -178,7 +191,7 @@ export function layerCode(ctx: LayerContext, samples: readonly LayerSample[], di
     const shape = form.shape.map((d) => slot({ from: d }, false));
     const fill = slot(form.fill, false);
     const expr = py.call('nn.Parameter', [py.call('torch.full', [{ k: 'tuple', items: shape }, fill])]);
-    return { expr, kind: 'parameter', helpers, pool };
+    return { expr, kind: 'parameter', helpers, pool: [...pool, ...inputSizes], attrs: resolved };
   }
   // arguments without a derived default first: a derived one reads them
   const values = new Map<PyTorchArg, PyExpr>();
@@ -201,7 +214,7 @@ export function layerCode(ctx: LayerContext, samples: readonly LayerSample[], di
     if (isDefault(a, e, form.args, values)) continue;
     kwargs.push([a.name, e]);
   }
-  return { expr: py.call(form.cls, args, kwargs), kind: 'module', helpers, pool };
+  return { expr: py.call(form.cls, args, kwargs), kind: 'module', helpers, pool: [...pool, ...inputSizes], attrs: resolved };
 }
 
 /**
@@ -218,7 +231,7 @@ function layerOfVariable(ctx: LayerContext, samples: readonly LayerSample[], var
     return { env: s.env, want: { t: 'cls', v: form.cls } as PyValue };
   });
   const cls = resolve({ what: `the layer ${variable}`, type: 'cls', samples: want, candidates: [py.name(variable)], span }, ctx.opts);
-  return { expr: py.call(print(cls)), kind: 'module', helpers, pool: [] };
+  return { expr: py.call(print(cls)), kind: 'module', helpers, pool: [], attrs: new Map() };
 }
 
 /** A keyword argument left out: its value is PyTorch's default (a constant, or the same code as another argument). */

@@ -35,7 +35,7 @@ const functions: readonly (readonly [string, string])[] = [
   ],
 ];
 
-/** The definitions of the helper functions `code` calls. */
-export function preludeFunctions(code: string): string[] {
-  return functions.filter(([name]) => new RegExp(`(?<![\\w.])${name}\\(`).test(code)).map(([, text]) => text);
+/** The definitions of the helper functions among the names called. */
+export function preludeFunctions(called: ReadonlySet<string>): string[] {
+  return functions.filter(([name]) => called.has(name)).map(([, text]) => text);
 }

@@ -2,10 +2,11 @@
  * Slots: each value the emitted code computes (a conv's channels, a flag, a block's argument) is
  * written as an expression that gives, in every use of the block, the value the compiler computed
  * for that use. A slot holds those values (its samples: the class's variables in one use, and the
- * value wanted there) and the candidate expressions, best first: what the spec wrote, what the
- * op's default derives, the channels flowing in. The first candidate that gives every sample's
- * value is taken; else a literal, when all uses agree; else a variable of the class that happens
- * to hold the value everywhere; else the value cannot be written, and the construct is reported.
+ * value wanted there) and the candidate expressions, best first, all from the spec: what it wrote,
+ * the op's rule for a default, the channels flowing in. The first candidate that gives every
+ * sample's value is taken; else a literal, when all uses agree; else the value cannot be written
+ * (E0901). A variable that only happens to hold the value in every use is never taken: the class
+ * would be right for this network and wrong for the block.
  *
  * In the network's class (one use, nothing varies) every slot is a literal.
  */
@@ -90,6 +91,12 @@ export function simplify(e: PyExpr): PyExpr {
       const then = simplify(e.then);
       const other = simplify(e.else);
       if (print(then) === print(other)) return then;
+      if (test.k === 'lit' && test.v.t === 'bool') return test.v.v ? then : other;
+      // `a if a != b else b` is a, `b if a == b else a` is a: the branches are the compared values
+      if (test.k === 'cmp' && (test.op === '==' || test.op === '!=')) {
+        const sides = [print(test.l), print(test.r)];
+        if (sides.includes(print(then)) && sides.includes(print(other)) && print(then) !== print(other)) return test.op === '!=' ? then : other;
+      }
       return { ...e, test, then, else: other };
     }
     case 'call':
@@ -97,6 +104,35 @@ export function simplify(e: PyExpr): PyExpr {
     default:
       return e;
   }
+}
+
+const negated: Readonly<Record<string, string>> = { '==': '!=', '!=': '==', '<': '>=', '>=': '<', '>': '<=', '<=': '>' };
+
+/**
+ * `e` where `test` is known to be `truth` (inside the branch it guards): the test, and the
+ * comparison that negates it, replaced by the flag they are, then simplified.
+ */
+export function assume(e: PyExpr, test: PyExpr, truth: boolean): PyExpr {
+  const t = print(test);
+  const neg = test.k === 'cmp' ? print(py.cmp(negated[test.op] as py.CmpOp, test.l, test.r)) : undefined;
+  const walk = (x: PyExpr): PyExpr => {
+    const text = print(x);
+    if (text === t) return py.bool(truth);
+    if (text === neg) return py.bool(!truth);
+    switch (x.k) {
+      case 'unary':
+        return { ...x, x: walk(x.x) };
+      case 'bin':
+      case 'cmp':
+      case 'logic':
+        return { ...x, l: walk(x.l), r: walk(x.r) };
+      case 'cond':
+        return { ...x, test: walk(x.test), then: walk(x.then), else: walk(x.else) };
+      default:
+        return x;
+    }
+  };
+  return simplify(walk(e));
 }
 
 /** An expression without names, as the literal it computes (ints only: a float's text would change). */
@@ -109,8 +145,6 @@ function fold(e: PyExpr): PyExpr {
 export interface ResolveOptions {
   /** The network's class: every slot is a literal. */
   readonly concrete: boolean;
-  /** The class's variables, tried (after the candidates and a literal) as a last resort. */
-  readonly variables: readonly string[];
 }
 
 /** The expression for a slot (see the header); throws Unsupported when there is none. */
@@ -130,7 +164,6 @@ export function resolve(slot: Slot, opts: ResolveOptions): PyExpr {
     if (f === 'int') return py.call('int', [e]);
   }
   if (same) return literal(slot.type, first.want);
-  for (const v of opts.variables) if (check(slot.type, py.name(v), slot.samples) === 'yes') return py.name(v);
   const seen = [...new Set(slot.samples.map((s) => py.printValue(s.want)))].slice(0, 4).join(', ');
   throw unsupported(`the PyTorch backend cannot write ${slot.what} as an expression of the block's parameters: it is ${seen} in different uses`, slot.span, 'write the value as an argument of the block');
 }

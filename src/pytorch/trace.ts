@@ -19,7 +19,7 @@ import type { DeclRef, FileScope } from '../ir/elaborate/scope.js';
 import { wholeNumber, type BoundArg, type Value } from '../ir/elaborate/values.js';
 import { resolveLayerName, type LayerName } from '../ir/ops/index.js';
 import type { IrGraph, IrNode } from '../ir/types.js';
-import type { Arg, BlockDecl, CallTerm, Combination, Expr, LayerStmt, NetworkDecl, Path, Repeat, Stmt } from '../parser/ast.js';
+import type { Arg, BlockDecl, CallTerm, Combination, Expr, LayerStmt, NetworkDecl, Repeat, Stmt } from '../parser/ast.js';
 import { unsupported } from './errors.js';
 
 /** Where an argument of a call came from: an expression of the spec, or a value bound before (partial application). */

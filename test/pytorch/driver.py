@@ -15,10 +15,12 @@ class) and what to do with it, in a folder of its own (`dir`):
              grows); save them as dir/weights.safetensors;
              load them back into a fresh module (strictly, with the reader below) and save its
              eval() output for a seeded input of shape `input` (dir/input.npy, dir/output.npy)
+             (a network with several outputs: output.npy, output1.npy, ... in its order)
+    modes    after parity: whether two train() passes of the input differ (dropout, stochastic
+             depth) and two eval() passes are equal
     export   torch.onnx.export of that eval() module (opset 17, batch axis N) to dir/torch.onnx
-    train    `steps` SGD steps (lr 0.05, momentum 0.9) in train() on one fixed random batch of
-             `input` shape with random labels; report the losses; then save the weights and the
-             eval() output as parity does
+    evaluate the eval() output, for the seeded input, of a fresh module with the weights of the
+             safetensors file `weights` loaded strictly (dir/input.npy, dir/output.npy)
 
 RESULTS.json maps each job's `dir` to what it reported. One process runs every job, so torch is
 imported once. Only torch and numpy are used (the safetensors package is not installed).
@@ -128,8 +130,22 @@ def eval_output(cls, job, weights):
     with torch.no_grad():
         y = model(x)
     np.save(f'{job["dir"]}/input.npy', x.numpy())
-    np.save(f'{job["dir"]}/output.npy', y.numpy())
+    # a network with several outputs returns them as a tuple: output.npy, output1.npy, ...
+    for i, t in enumerate(y if isinstance(y, tuple) else (y,)):
+        np.save(f'{job["dir"]}/output{i or ""}.npy', t.numpy())
     return model, x
+
+
+def modes(model, x):
+    """Whether two train() passes differ (dropout, stochastic depth) and two eval() passes agree."""
+    first = lambda y: y[-1] if isinstance(y, tuple) else y
+    torch.manual_seed(0)
+    with torch.no_grad():
+        model.train()
+        a, b = first(model(x)), first(model(x))
+        model.eval()
+        c, d = first(model(x)), first(model(x))
+    return {'train_differs': not torch.equal(a, b), 'eval_same': torch.equal(c, d)}
 
 
 def run(job):
@@ -147,28 +163,13 @@ def run(job):
         randomize(model, gen, job['input'], set(job.get('small', [])))
         write_safetensors(f'{job["dir"]}/weights.safetensors', model.state_dict())
         model, x = eval_output(cls, job, f'{job["dir"]}/weights.safetensors')
+        if 'modes' in job['tasks']:
+            report['modes'] = modes(model, x)
         if 'export' in job['tasks']:
             torch.onnx.export(model, x, f'{job["dir"]}/torch.onnx', opset_version=17, input_names=['x'], output_names=['y'],
                               dynamic_axes={'x': {0: 'N'}, 'y': {0: 'N'}})
-    if 'train' in job['tasks']:
-        torch.manual_seed(job['seed'])
-        model = cls()
-        gen = torch.Generator().manual_seed(job['seed'])
-        x = torch.randn(job['input'], generator=gen)
-        classes = model(x[:1]).shape[1]
-        labels = torch.randint(0, classes, (job['input'][0],), generator=gen)
-        optimizer = torch.optim.SGD(model.parameters(), lr=0.05, momentum=0.9)
-        model.train()
-        losses = []
-        for _ in range(job['steps']):
-            optimizer.zero_grad()
-            loss = torch.nn.functional.cross_entropy(model(x), labels)
-            loss.backward()
-            optimizer.step()
-            losses.append(loss.item())
-        report['losses'] = losses
-        write_safetensors(f'{job["dir"]}/weights.safetensors', model.state_dict())
-        eval_output(cls, job, f'{job["dir"]}/weights.safetensors')
+    if 'evaluate' in job['tasks']:
+        eval_output(cls, job, job['weights'])
     report['seconds'] = time.time() - start
     return report
 

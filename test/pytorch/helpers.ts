@@ -93,10 +93,11 @@ export interface DriverJob {
   module: string;
   cls: string;
   dir: string;
-  tasks: ('keys' | 'parity' | 'export' | 'train')[];
+  tasks: ('keys' | 'parity' | 'modes' | 'export' | 'evaluate')[];
   input?: number[];
   seed?: number;
-  steps?: number;
+  /** The safetensors file `evaluate` loads. */
+  weights?: string;
   /** Layers given small gains (residualGains). */
   small?: string[];
 }
@@ -104,7 +105,7 @@ export interface DriverJob {
 export interface DriverReport {
   keys?: [string, number[]][];
   params?: number;
-  losses?: number[];
+  modes?: { train_differs: boolean; eval_same: boolean };
   seconds: number;
 }
 

@@ -4,7 +4,10 @@
  * small gains so that the untrained deep networks are not chaotic: driver.py), its
  * state_dict saved as safetensors and given to `compile --weights --no-fuse` as it is; the ONNX
  * model's weights are the module's state_dict (names and shapes), and onnxruntime's output equals
- * the module's eval() output within 1e-4 x max(1, scale), on a batch of 2.
+ * the module's eval() output within 1e-4 x max(1, scale), on a batch of 2. Its parameter count is
+ * `resdsl summary`'s, and for the networks written as torchvision builds them, its state_dict is
+ * torchvision's, key for key and in torchvision's order (test/fixtures/reference/state-dicts;
+ * but RegNet's, whose blocks torchvision builds projection first, in the spec's order).
  *
  * Covered: every network of examples/ (29: the ResNet zoo, the CIFAR ResNets, the seed's, the
  * variants and the modern families), through the module's whole forward. To keep the test near a
@@ -19,6 +22,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { graphTotals } from '../../src/ir/stats.js';
 import { compileFile } from '../../src/node/compile.js';
 import { encodeModel } from '../../src/onnx/write.js';
 import { ortRun } from '../compile/helpers.js';
@@ -67,6 +71,15 @@ describeWithTorch('emitted PyTorch modules against our ONNX', () => {
       // the ONNX model's weights: its float32 initializers with a shape (an op's constants are scalars or int64)
       const weights = c.model.initializers.filter((t) => t.dataType === 'float32' && t.dims.length > 0).map((t) => [t.name, t.dims] as const);
       expect(new Map(weights)).toEqual(new Map(report.keys!));
+      expect(report.params).toBe(graphTotals(networkGraph(net, text)).params);
+      const reference = path.join(repo, 'test/fixtures/reference/state-dicts', `${net.network}.txt`);
+      if (fs.existsSync(reference)) {
+        const rows = fs.readFileSync(reference, 'utf8').split('\n').filter((l) => l && !l.startsWith('#') && !l.includes('num_batches_tracked'));
+        const ours = report.keys!.map(([k, shape]) => `${k}\t[${shape.join(', ')}]`);
+        // torchvision's RegNet block makes its projection before its branch f; ours follows the spec's order
+        if (net.network.startsWith('regnet')) expect([...ours].sort()).toEqual([...rows].sort());
+        else expect(ours).toEqual(rows);
+      }
       const y = await ortRun(encodeModel(c.model).model, npy(path.join(dir, 'input.npy')), 1);
       expect(relativeError(y, npy(path.join(dir, 'output.npy')))).toBeLessThan(1e-4);
       if (exported.has(net.network)) {

@@ -5,7 +5,7 @@
  * input's (times `multiplier`).
  */
 import { tensorType, type Attrs } from '../types.js';
-import { bool, channels, num, rankError, type ArgDecl, type BoundArgs, type OpDef, type ParamSpec } from './op.js';
+import { bool, channels, num, rankError, type ArgDecl, type BoundArgs, type OpDef, type ParamSpec, type PyTorchForm } from './op.js';
 import { spatial, squarePads } from './window.js';
 
 /** Same size at stride 1 (and torchvision's choice at stride 2): dilation * (k - 1) / 2. */
@@ -107,17 +107,18 @@ export const conv: OpDef = {
     },
   },
   pytorch: {
-    form: () => ({
+    form: (): PyTorchForm => ({
       kind: 'module',
       cls: 'nn.Conv2d',
       args: [
         { from: { dim: 1 } },
-        { from: { attr: 'out' } },
+        // a conv without its out gives the block's out; a depthwise conv the input's channels
+        { from: { attr: 'out', derived: { conv: 'block_out', dwconv: 'in * multiplier' } } },
         { from: { attr: 'k' } },
         { name: 'stride', from: { attr: 'stride' }, default: 1 },
         { name: 'padding', from: { attr: 'pad', derived: 'dilation * (k - 1) // 2' }, default: 0 },
         { name: 'dilation', from: { attr: 'dilation' }, default: 1 },
-        { name: 'groups', from: { attr: 'groups' }, default: 1 },
+        { name: 'groups', from: { attr: 'groups', derived: { dwconv: 'in' } }, default: 1 },
         { name: 'bias', from: { attr: 'bias' }, type: 'bool', default: true },
       ],
     }),

@@ -106,8 +106,12 @@ export interface OnnxLowering {
 export type PyTorchValue =
   | {
       readonly attr: string;
-      /** The attribute's default as a Python expression of the other attributes (`dilation * (k - 1) // 2`). */
-      readonly derived?: string;
+      /**
+       * The attribute's default as a Python expression (`dilation * (k - 1) // 2`) of the other
+       * attributes, the call's arguments, `in` (the input's channels) and `block_out` (the `out`
+       * of the block around it); by surface form where forms differ (`{ dwconv: 'in' }`).
+       */
+      readonly derived?: string | Readonly<Record<string, string>>;
       /** The Python values of the attribute's values, where they differ (stochastic depth's batch flag is its mode). */
       readonly map?: readonly (readonly [AttrValue, string])[];
     }

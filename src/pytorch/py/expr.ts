@@ -223,7 +223,7 @@ function truthy(v: PyValue): boolean {
 
 function numeric(t: 'int' | 'float', v: number): PyValue {
   if (!Number.isFinite(v) || (t === 'int' && !Number.isSafeInteger(v))) throw new NoValue('out of range');
-  return { t, v };
+  return { t, v: t === 'int' ? v + 0 : v }; // an int has no negative zero
 }
 
 function arith(op: BinOp, l: PyValue, r: PyValue): PyValue {
@@ -241,10 +241,34 @@ function arith(op: BinOp, l: PyValue, r: PyValue): PyValue {
     case '/':
       return numeric('float', a.v / b.v);
     case '//':
-      return numeric(t, Math.floor(a.v / b.v));
+      return numeric(t, divmod(t, a.v, b.v)[0]);
     case '%':
-      return numeric(t, a.v - Math.floor(a.v / b.v) * b.v);
+      return numeric(t, divmod(t, a.v, b.v)[1]);
   }
+}
+
+/** Python's divmod: exact for ints (BigInt), CPython's float_divmod (from fmod) for floats. */
+function divmod(t: 'int' | 'float', a: number, b: number): [number, number] {
+  if (t === 'int') {
+    const [x, y] = [BigInt(a), BigInt(b)];
+    let q = x / y;
+    if (x % y !== 0n && (x < 0n) !== (y < 0n)) q -= 1n;
+    return [Number(q), Number(x - q * y)];
+  }
+  let mod = a % b; // fmod
+  let div = (a - mod) / b;
+  if (mod) {
+    if (b < 0 !== mod < 0) {
+      mod += b;
+      div -= 1;
+    }
+  } else mod = b < 0 ? -0 : 0;
+  let floordiv: number;
+  if (div) {
+    floordiv = Math.floor(div);
+    if (div - floordiv > 0.5) floordiv += 1;
+  } else floordiv = a / b < 0 || Object.is(a / b, -0) ? -0 : 0;
+  return [floordiv, mod];
 }
 
 /** Python's ==: numbers by value (1 == 1.0 == True), other values by kind and value. */
@@ -295,7 +319,7 @@ function extreme(xs: PyValue[], beats: (best: number, x: number) => boolean): Py
   if (xs.length < 2) throw new NoValue('min/max of fewer than two');
   let best = xs[0]!;
   for (const x of xs.slice(1)) if (beats(number(best).v, number(x).v)) best = x;
-  return number(best);
+  return best;
 }
 
 /** The value of `e` in `env`, by Python's rules; throws NoValue where Python has none to give. */

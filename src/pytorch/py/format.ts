@@ -107,6 +107,52 @@ function docstring(doc: string, indent: number): string[] {
   return lines;
 }
 
+/** The functions and classes the statements' code calls (not their comments or docstrings). */
+export function calledNames(stmts: readonly PyStmt[], into = new Set<string>()): Set<string> {
+  const expr = (e: PyExpr): void => {
+    switch (e.k) {
+      case 'call':
+        into.add(e.fn);
+        e.args.forEach(expr);
+        e.kwargs.forEach(([, v]) => expr(v));
+        return;
+      case 'raw':
+        for (const m of e.text.matchAll(/([\w.]+)\(/g)) into.add(m[1]!);
+        return;
+      case 'unary':
+      case 'star':
+        return expr(e.x);
+      case 'bin':
+      case 'cmp':
+      case 'logic':
+        expr(e.l);
+        return expr(e.r);
+      case 'cond':
+        expr(e.test);
+        expr(e.then);
+        return expr(e.else);
+      case 'list':
+      case 'tuple':
+        return e.items.forEach(expr);
+      case 'gen':
+        expr(e.x);
+        return e.range.forEach(expr);
+      case 'fstr':
+        return e.parts.forEach((p) => typeof p !== 'string' && expr(p));
+      default:
+        return;
+    }
+  };
+  for (const s of stmts) {
+    if (s.k === 'assign' || s.k === 'return') expr(s.value);
+    else if (s.k === 'if') expr(s.test);
+    else if (s.k === 'for') s.range.forEach(expr);
+    else if (s.k === 'def') s.params.forEach(expr);
+    if (s.k === 'if' || s.k === 'for' || s.k === 'def' || s.k === 'class') calledNames(s.body, into);
+  }
+  return into;
+}
+
 /** The statements' source lines at `indent`. */
 export function render(stmts: readonly PyStmt[], indent = 0): string[] {
   const out: string[] = [];
@@ -116,7 +162,9 @@ export function render(stmts: readonly PyStmt[], indent = 0): string[] {
         out.push(...layout(s.target === undefined ? '' : `${s.target} = `, s.value, '', indent));
         break;
       case 'return':
-        out.push(...layout('return ', s.value, '', indent));
+        // `return a, b` rather than `return (a, b)`
+        if (s.value.k === 'tuple' && s.value.items.length > 1) out.push(`${pad(indent)}return ${s.value.items.map(print).join(', ')}`);
+        else out.push(...layout('return ', s.value, '', indent));
         break;
       case 'if':
         out.push(...layout('if ', s.test, ':', indent), ...render(s.body, indent + 4));
