@@ -62,8 +62,18 @@ export interface ParamTensor {
   readonly trainable: boolean;
   /** How seeded initialization fills it. */
   readonly init: InitKind;
-  /** Values, once weights are attached (seeded or loaded); absent in a graph only being checked. */
+  /**
+   * Values, once weights are attached (loaded, or made by `produce`); absent in a graph only being
+   * checked. Read a tensor's values with `tensorValues` (ir/tensor-values.ts), which knows both forms.
+   */
   readonly data?: Float32Array;
+  /**
+   * For a tensor without `data`: makes its values on demand (seeded initialization, a folded conv-bn
+   * pair), so that a compile never holds every weight at once. It fills `out`, an array of the
+   * shape's element count, and reads nothing else that changes: each call gives the same values.
+   * Ignored when `data` is present.
+   */
+  readonly produce?: (out: Float32Array) => void;
 }
 
 export interface GraphInput {

@@ -7,7 +7,7 @@
 import { positionOf, type Sources } from '../diagnostics/render.js';
 import { opDef, type OnnxAttrValue, type OnnxBuilder } from '../ir/ops/index.js';
 import type { IrGraph, IrNode, TensorType } from '../ir/types.js';
-import type { OnnxAttr, OnnxModel, OnnxNode, OnnxTensor, OnnxValueInfo } from './model.js';
+import { materializeModel, type LazyOnnxModel, type LazyOnnxTensor, type OnnxAttr, type OnnxModel, type OnnxNode, type OnnxValueInfo } from './model.js';
 
 export const defaultOpset = 17;
 export const supportedOpsets = [13, 14, 15, 16, 17] as const;
@@ -34,7 +34,7 @@ function valueInfo(name: string, t: TensorType): OnnxValueInfo {
 }
 
 /** Lowers one IR node through its op's definition: its initializers, then the nodes it emits. */
-function lowerNode(g: IrGraph, n: IrNode, out: string, opset: number, resolve: (v: string) => string, doc: string | undefined, nodes: OnnxNode[], initializers: OnnxTensor[]): void {
+function lowerNode(g: IrGraph, n: IrNode, out: string, opset: number, resolve: (v: string) => string, doc: string | undefined, nodes: OnnxNode[], initializers: LazyOnnxTensor[]): void {
   const def = opDef(n.op);
   const full = n.attrs;
   const inTypes = n.inputs.map((i) => g.types.get(i)!);
@@ -42,8 +42,9 @@ function lowerNode(g: IrGraph, n: IrNode, out: string, opset: number, resolve: (
   // every parameter tensor, in the op's order, whether or not the lowering reads it
   for (const p of def.params(full, inTypes)) {
     const t = g.params.get(n.params[p.role]!)!;
-    if (!t.data) throw new Error(`internal: parameter ${t.name} has no data at ONNX lowering`);
-    initializers.push({ name: t.name, dims: [...t.shape], dataType: 'float32', data: t.data });
+    if (t.data) initializers.push({ name: t.name, dims: [...t.shape], dataType: 'float32', data: t.data });
+    else if (t.produce) initializers.push({ name: t.name, dims: [...t.shape], dataType: 'float32', produce: t.produce });
+    else throw new Error(`internal: parameter ${t.name} has no data at ONNX lowering`);
   }
   const emit = (name: string, opType: string, inputs: string[], attrs: Record<string, OnnxAttrValue>) =>
     nodes.push({
@@ -79,7 +80,16 @@ function lowerNode(g: IrGraph, n: IrNode, out: string, opset: number, resolve: (
   if (!done) throw new Error(`internal: the lowering of ${n.op} emitted no output node for ${n.name}`);
 }
 
+/** The graph as an ONNX model with every initializer's data in memory (made now where the IR makes it on demand). */
 export function lowerGraph(g: IrGraph, opts: LowerOptions): OnnxModel {
+  return materializeModel(lowerGraphLazy(g, opts));
+}
+
+/**
+ * The graph as an ONNX model whose initializers keep the IR's form: held data, or values made on
+ * demand (seeded or folded weights), which streamModel (write.ts) makes one at a time as it writes.
+ */
+export function lowerGraphLazy(g: IrGraph, opts: LowerOptions): LazyOnnxModel {
   const opset = opts.opset ?? defaultOpset;
   // A layer whose tensor is named after the layer itself (ConvNeXt's layer scale) gives its value
   // another name: initializers and values share ONNX's one namespace.
@@ -91,7 +101,7 @@ export function lowerGraph(g: IrGraph, opts: LowerOptions): OnnxModel {
   const producers = new Set(g.nodes.map((n) => valueName(n.name)));
   const taken = new Set([...g.inputs.map((i) => i.name), ...producers]);
   const nodes: OnnxNode[] = [];
-  const initializers: OnnxTensor[] = [];
+  const initializers: LazyOnnxTensor[] = [];
   for (const n of g.nodes) {
     if (opDef(n.op).inferenceIdentity) alias.set(n.name, alias.get(n.inputs[0]!) ?? n.inputs[0]!);
     else lowerNode(g, n, valueName(n.name), opset, resolve, docString(n.span, opts.sources), nodes, initializers);

@@ -67,3 +67,41 @@ export interface OnnxModel {
   nodes: OnnxNode[];
   initializers: OnnxTensor[];
 }
+
+/**
+ * An initializer whose values may be made on demand (`produce`: seeded or folded weights) rather
+ * than held (`data`, which wins when both are there): what lowering makes, so that writing a model
+ * makes and writes one tensor at a time, into one reused buffer (write.ts streamModel).
+ * `materializeModel` turns such a model into a plain OnnxModel with every tensor's data in memory.
+ */
+export interface LazyOnnxTensor {
+  name: string;
+  dims: number[];
+  dataType: 'float32' | 'int64';
+  data?: Float32Array | BigInt64Array;
+  /** For float32 tensors: fills `out` (of the dims' element count) with the values, the same at every call. */
+  produce?: (out: Float32Array) => void;
+}
+
+export interface LazyOnnxModel extends Omit<OnnxModel, 'initializers'> {
+  initializers: LazyOnnxTensor[];
+}
+
+/** The number of values of a tensor with these dims. */
+export function valueCount(dims: readonly number[]): number {
+  return dims.reduce((p, d) => p * d, 1);
+}
+
+/** An initializer's values: its data, or a new array filled by its producer. */
+export function initializerData(t: LazyOnnxTensor): Float32Array | BigInt64Array {
+  if (t.data) return t.data;
+  if (!t.produce || t.dataType !== 'float32') throw new Error(`internal: initializer ${t.name} has no data`);
+  const out = new Float32Array(valueCount(t.dims));
+  t.produce(out);
+  return out;
+}
+
+/** The model with every initializer's data made and held: what the executor and in-process tools take. */
+export function materializeModel(m: LazyOnnxModel): OnnxModel {
+  return { ...m, initializers: m.initializers.map((t) => (t.data && !t.produce ? (t as OnnxTensor) : { name: t.name, dims: t.dims, dataType: t.dataType, data: initializerData(t) })) };
+}

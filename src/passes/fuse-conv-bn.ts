@@ -11,10 +11,12 @@
  * running_mean, running_var) holds data: without weights (a graph only being checked) the pair is
  * left as it is, so that the pass never invents values. A bn that does not follow a conv (the
  * pre-activation `bn; relu; conv`) stays. Applied until nothing changes (a bn after a fused bn
- * fuses in the next round). Pure: the input graph and its Float32Arrays are never written.
+ * fuses in the next round). Pure: the input graph and its Float32Arrays are never written. The
+ * fused tensors' values are made on demand (ir/tensor-values.ts), folded when they are read.
  */
 import { renameInputs, renameOutputs } from '../ir/node.js';
 import { num } from '../ir/ops/op.js';
+import { fillValues, hasValues, lazyTensor, tensorValues } from '../ir/tensor-values.js';
 import type { IrGraph, IrNode, ParamTensor } from '../ir/types.js';
 import type { Pass, PassResult } from './pass.js';
 
@@ -32,7 +34,10 @@ function useCounts(g: IrGraph): Map<string, number> {
 }
 
 function hasData(g: IrGraph, n: IrNode): boolean {
-  return Object.values(n.params).every((p) => g.params.get(p)?.data !== undefined);
+  return Object.values(n.params).every((p) => {
+    const t = g.params.get(p);
+    return t !== undefined && hasValues(t);
+  });
 }
 
 /** The fusable pairs of a graph, in node order (matching only; nothing is changed). */
@@ -49,37 +54,55 @@ export function findPairs(g: IrGraph): Pair[] {
   return pairs;
 }
 
-function dataOf(g: IrGraph, n: IrNode, role: string): Float32Array {
-  const d = g.params.get(n.params[role]!)?.data;
-  if (!d) throw new Error(`internal: ${n.name}.${role} has no data at fusion`);
-  return d;
+function tensorOf(g: IrGraph, n: IrNode, role: string): ParamTensor {
+  const t = g.params.get(n.params[role]!);
+  if (!t || !hasValues(t)) throw new Error(`internal: ${n.name}.${role} has no data at fusion`);
+  return t;
 }
 
-/** The fused conv's weight and bias tensors. */
+const valuesOf = (t: ParamTensor): Float32Array => tensorValues(t)!;
+
+/**
+ * The fused conv's weight and bias tensors, their values made on demand (the fold is recorded, not
+ * computed: the weights of a large network are never all in memory). Each product folds the
+ * tensors of the pair as they are now, whether held or made: the input graph is never written.
+ */
 function foldTensors(g: IrGraph, { conv, bn }: Pair): { weight: ParamTensor; bias: ParamTensor } {
-  const w = dataOf(g, conv, 'weight');
-  const gamma = dataOf(g, bn, 'weight');
-  const beta = dataOf(g, bn, 'bias');
-  const mean = dataOf(g, bn, 'running_mean');
-  const variance = dataOf(g, bn, 'running_var');
-  const b = conv.params.bias !== undefined ? dataOf(g, conv, 'bias') : undefined;
+  const w = tensorOf(g, conv, 'weight');
+  const gamma = tensorOf(g, bn, 'weight');
+  const beta = tensorOf(g, bn, 'bias');
+  const mean = tensorOf(g, bn, 'running_mean');
+  const variance = tensorOf(g, bn, 'running_var');
+  const b = conv.params.bias !== undefined ? tensorOf(g, conv, 'bias') : undefined;
   const eps = num(bn.attrs, 'eps');
-  const out = gamma.length;
-  const per = w.length / out;
-  const w2 = new Float32Array(w.length);
-  const b2 = new Float32Array(out);
-  for (let c = 0; c < out; c++) {
-    const s = gamma[c]! / Math.sqrt(variance[c]! + eps);
-    for (let i = c * per; i < (c + 1) * per; i++) w2[i] = w[i]! * s;
-    b2[c] = beta[c]! + ((b ? b[c]! : 0) - mean[c]!) * s;
-  }
-  const oldW = g.params.get(conv.params.weight!)!;
+  const out = gamma.shape[0]!;
+  /** s[c] = gamma[c] / sqrt(var[c] + eps), in float64. */
+  const scales = (): Float64Array => {
+    const gv = valuesOf(gamma);
+    const vv = valuesOf(variance);
+    const s = new Float64Array(out);
+    for (let c = 0; c < out; c++) s[c] = gv[c]! / Math.sqrt(vv[c]! + eps);
+    return s;
+  };
+  const weight = lazyTensor(w, (w2) => {
+    fillValues(w, w2);
+    const s = scales();
+    const per = w2.length / out;
+    for (let c = 0; c < out; c++) {
+      const sc = s[c]!;
+      for (let i = c * per; i < (c + 1) * per; i++) w2[i] = w2[i]! * sc;
+    }
+  });
   const biasName = conv.params.bias ?? `${conv.name}.bias`;
-  const oldB = conv.params.bias !== undefined ? g.params.get(biasName) : undefined;
-  const bias: ParamTensor = oldB
-    ? { ...oldB, data: b2 }
-    : { name: biasName, shape: [out], trainable: true, init: 'conv_bias', data: b2 };
-  return { weight: { ...oldW, data: w2 }, bias };
+  const foldBias = (b2: Float32Array): void => {
+    const s = scales();
+    const bt = valuesOf(beta);
+    const mv = valuesOf(mean);
+    const bv = b ? valuesOf(b) : undefined;
+    for (let c = 0; c < out; c++) b2[c] = bt[c]! + ((bv ? bv[c]! : 0) - mv[c]!) * s[c]!;
+  };
+  const bias = lazyTensor(b ?? { name: biasName, shape: [out], trainable: true, init: 'conv_bias' }, foldBias);
+  return { weight, bias };
 }
 
 /** One round: fuses the given pairs (disjoint: each conv and each bn is in one pair at most). */

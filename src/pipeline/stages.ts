@@ -25,8 +25,8 @@ import { graphTotals } from '../ir/stats.js';
 import type { IrGraph } from '../ir/types.js';
 import { assertValid } from '../ir/verify.js';
 import { readSafetensors } from '../io/safetensors.js';
-import { lowerGraph } from '../onnx/lower.js';
-import type { OnnxModel } from '../onnx/model.js';
+import { lowerGraphLazy } from '../onnx/lower.js';
+import type { LazyOnnxModel } from '../onnx/model.js';
 import { cleanupPass } from '../passes/cleanup.js';
 import { fusePass } from '../passes/fuse-conv-bn.js';
 import type { Pass, ShortcutPolicy } from '../passes/pass.js';
@@ -72,8 +72,8 @@ export interface NetworkUnit {
   stats?: ReturnType<typeof graphTotals>;
   /** Where the weights came from (`seed 0`, `sha256:...`), set by `weights`. */
   weightsTag?: string;
-  /** Set by `lower`. */
-  model?: OnnxModel;
+  /** Set by `lower`: its initializers made on demand where the IR makes them so (materializeModel holds them all). */
+  model?: LazyOnnxModel;
 }
 
 export interface PipelineState {
@@ -212,7 +212,7 @@ const lower: Stage = {
   run(state, opts) {
     const networks = state.networks.map((n) => ({
       ...n,
-      model: lowerGraph(n.graph, {
+      model: lowerGraphLazy(n.graph, {
         ...(opts.opset !== undefined ? { opset: opts.opset } : {}),
         sources: state.sources,
         producerVersion: version,

@@ -4,7 +4,8 @@
  * names, unexpected names and shape mismatches are all listed in one error.
  */
 import type { IrGraph, ParamTensor } from '../ir/types.js';
-import { initNamedTensor } from './init.js';
+import { lazyTensor } from '../ir/tensor-values.js';
+import { initNamedInto } from './init.js';
 
 /** The shape of the weight a bias belongs to (its fan-in sets the bias's init bound). */
 function weightShapeOf(g: IrGraph, bias: ParamTensor): readonly number[] | undefined {
@@ -12,12 +13,17 @@ function weightShapeOf(g: IrGraph, bias: ParamTensor): readonly number[] | undef
   return g.params.get(`${owner}.weight`)?.shape;
 }
 
-/** Every parameter tensor filled by seeded initialization (torchvision's scheme); existing data is replaced. */
+/**
+ * Every parameter tensor given seeded values (torchvision's scheme), replacing any data. The values
+ * are made on demand (`tensorValues`), each tensor's from the seed and its name alone: nothing is
+ * computed here, and a compile makes each tensor only when it writes it.
+ */
 export function seedWeights(g: IrGraph, seed: number): IrGraph {
   const params = new Map<string, ParamTensor>();
   for (const [name, p] of g.params) {
     const ws = p.init === 'conv_bias' || p.init === 'fc_bias' ? weightShapeOf(g, p) : undefined;
-    params.set(name, { ...p, data: initNamedTensor(seed, name, p.init, p.shape, ws ? { weightShape: ws } : {}) });
+    const opts = ws ? { weightShape: ws } : {};
+    params.set(name, lazyTensor(p, (out) => initNamedInto(seed, name, p.init, p.shape, out, opts)));
   }
   return { ...g, params };
 }

@@ -5,7 +5,7 @@
  * (`tensorRng(seed, name)`), so its values depend only on the seed and its name.
  */
 import type { InitKind } from '../ir/types.js';
-import { Rng, tensorRng } from './rng.js';
+import { checkSeed, Rng, tensorRng } from './rng.js';
 
 export type { InitKind };
 
@@ -44,11 +44,11 @@ function requireWeightShape(kind: InitKind, opts: InitOptions): readonly number[
 }
 
 /** Uniform in [-bound, bound) with bound = 1/sqrt(fan_in); zeros if the fan-in is 0. */
-function fillFanInUniform(out: Float32Array, rng: Rng, fan: number): void {
+function fillFanInUniform(out: Float32Array, rng: () => Rng, fan: number): void {
   if (fan > 0) {
     const bound = 1 / Math.sqrt(fan);
-    rng.fillUniform(out, -bound, bound);
-  }
+    rng().fillUniform(out, -bound, bound);
+  } else out.fill(0);
 }
 
 /**
@@ -65,11 +65,19 @@ export function initTensor(
   opts: InitOptions = {},
 ): Float32Array {
   const out = new Float32Array(elementCount(shape));
+  initInto(kind, shape, out, () => rng, opts);
+  return out;
+}
+
+/** Fills `out` (all of it, whatever it held) as initTensor would; the stream is made only for a kind that draws from it. */
+function initInto(kind: InitKind, shape: readonly number[], out: Float32Array, rng: () => Rng, opts: InitOptions): void {
+  if (out.length !== elementCount(shape)) throw new RangeError(`an array of ${out.length} values for shape [${shape}]`);
   switch (kind) {
     case 'conv_weight': {
       if (shape.length < 3) throw new RangeError(`conv weight shape [${shape}] has rank below 3`);
       const fanOut = (shape[0] as number) * receptiveField(shape);
-      if (fanOut > 0) rng.fillNormal(out, 0, Math.sqrt(2 / fanOut));
+      if (fanOut > 0) rng().fillNormal(out, 0, Math.sqrt(2 / fanOut));
+      else out.fill(0);
       break;
     }
     case 'fc_weight':
@@ -88,11 +96,11 @@ export function initTensor(
     case 'bn_bias':
     case 'bn_mean':
     case 'zeros':
+      out.fill(0);
       break;
     default:
       out.fill(Number(kind.slice('fill:'.length)));
   }
-  return out;
 }
 
 /** `initTensor` with the tensor's own stream, derived from (seed, name). */
@@ -103,5 +111,20 @@ export function initNamedTensor(
   shape: readonly number[],
   opts: InitOptions = {},
 ): Float32Array {
-  return initTensor(kind, shape, tensorRng(seed, name), opts);
+  const out = new Float32Array(elementCount(shape));
+  initNamedInto(seed, name, kind, shape, out, opts);
+  return out;
+}
+
+/** Fills `out` with the values initNamedTensor gives (the same, whatever `out` held before). */
+export function initNamedInto(
+  seed: number | bigint,
+  name: string,
+  kind: InitKind,
+  shape: readonly number[],
+  out: Float32Array,
+  opts: InitOptions = {},
+): void {
+  checkSeed(seed);
+  initInto(kind, shape, out, () => tensorRng(seed, name), opts);
 }

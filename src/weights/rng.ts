@@ -36,7 +36,8 @@ export function fnv1a64(s: string): bigint {
   return h;
 }
 
-function checkSeed(seed: number | bigint): bigint {
+/** The seed as a 64-bit unsigned integer; a RangeError for one outside 0..2^64-1 or not an integer. */
+export function checkSeed(seed: number | bigint): bigint {
   if (typeof seed === 'bigint') {
     if (seed < 0n || seed > MASK64) throw new RangeError(`seed ${seed} is outside 0..2^64-1`);
     return seed;

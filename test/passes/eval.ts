@@ -6,6 +6,7 @@
  * stride, zero-pad channels), so that the shortcut pass itself can be checked under policy A.
  */
 import type { IrGraph, IrNode } from '../../src/ir/types.js';
+import { tensorValues } from '../../src/ir/tensor-values.js';
 
 export interface T {
   shape: number[];
@@ -20,7 +21,8 @@ type Ctx = { g: IrGraph; n: IrNode; x: T[]; out: number[] };
 function param(c: Ctx, role: string): Float32Array | undefined {
   const name = c.n.params[role];
   if (name === undefined) return undefined;
-  const d = c.g.params.get(name)?.data;
+  const t = c.g.params.get(name);
+  const d = t && tensorValues(t);
   if (!d) throw new Error(`eval: ${name} has no data`);
   return d;
 }

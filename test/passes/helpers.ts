@@ -9,6 +9,7 @@ import { shortcutPass } from '../../src/passes/shortcut.js';
 import { loadProgram } from '../../src/program/load.js';
 import { nodeHost } from '../../src/node/host.js';
 import { evalGraph, relativeError, type T } from './eval.js';
+import { tensorValues } from '../../src/ir/tensor-values.js';
 
 export const snippetFile = '/virtual/snippet.resdsl';
 
@@ -59,7 +60,7 @@ export function randomWeights(g: IrGraph, seed: number): IrGraph {
   const params = new Map<string, ParamTensor>();
   for (const [name, p] of seeded.params) {
     const range = ranges[p.init];
-    params.set(name, range ? { ...p, data: uniform(r, p.data!.length, range[0], range[1]) } : p);
+    params.set(name, range ? { ...p, data: uniform(r, tensorValues(p)!.length, range[0], range[1]) } : p);
   }
   return { ...seeded, params };
 }
@@ -88,7 +89,7 @@ export function outputError(before: IrGraph, after: IrGraph, seed = 1): number {
 
 /** Every tensor's data, copied: to check that a pass did not write into its input. */
 export function snapshotData(g: IrGraph): Map<string, number[]> {
-  return new Map([...g.params].map(([k, p]) => [k, Array.from(p.data ?? [])]));
+  return new Map([...g.params].map(([k, p]) => [k, Array.from(tensorValues(p) ?? [])]));
 }
 
 export const ops = (g: IrGraph) => g.nodes.map((n) => n.op);
