@@ -1,9 +1,9 @@
 /** `resdsl compile FILE -o OUT.onnx ...`: compile a network to ONNX (or print its IR, or write it as a PyTorch module), written atomically. */
 import * as path from 'node:path';
-import { compileFile } from '../node/compile.js';
+import { compileFileLazy } from '../node/compile.js';
 import { nodeHost } from '../node/host.js';
 import { emitPyTorch } from '../pytorch/index.js';
-import { encodeModelParts } from '../onnx/write.js';
+import { streamModel } from '../onnx/write.js';
 import { printGraph } from '../ir/print.js';
 import { stages } from '../pipeline/index.js';
 import type { FileToWrite } from '../node/atomic-write.js';
@@ -39,7 +39,7 @@ export async function compileCommand(args: Parsed, io: Io): Promise<number> {
 }
 
 async function compileWith(args: Parsed, io: Io, file: string, emit: 'onnx' | 'ir', out: string | undefined, printAfter: readonly string[], bar: Progress): Promise<number> {
-  const r = compileFile(file, {
+  const r = compileFileLazy(file, {
     ...compileOptionsOf(args),
     opset: args.int('opset'),
     verify: args.flag('verify'),
@@ -56,18 +56,29 @@ async function compileWith(args: Parsed, io: Io, file: string, emit: 'onnx' | 'i
     else await writeOrFail([{ path: out, data: new TextEncoder().encode(text.endsWith('\n') ? text : `${text}\n`) }]);
     return 0;
   }
-  bar.update(stages.length, stages.length + 1, 'write');
   const location = `${path.basename(out!)}.data`;
-  const encoded = encodeModelParts(r.model, {
+  // the tensors are made as they are written, one at a time: the weights are never all in memory
+  const encoded = streamModel(r.model, {
     ...(args.flag('external-data') ? { externalData: { location } } : {}),
     autoExternalLocation: location,
   });
+  const size = encoded.model.byteLength + (encoded.external?.byteLength ?? 0);
+  // writing is most of a large compile (each tensor is made as it is written): the line counts MiB written
+  let written = 0;
+  const counted = (chunks: Iterable<Uint8Array>): Iterable<Uint8Array> => ({
+    *[Symbol.iterator]() {
+      for (const c of chunks) {
+        yield c;
+        written += c.length;
+        bar.update(Math.floor(written / 2 ** 20), Math.ceil(size / 2 ** 20), 'write');
+      }
+    },
+  });
   const files: FileToWrite[] = [];
-  if (encoded.external) files.push({ path: path.join(path.dirname(out!), encoded.external.location), data: encoded.external.chunks });
-  files.push({ path: out!, data: encoded.modelChunks });
+  if (encoded.external) files.push({ path: path.join(path.dirname(out!), encoded.external.location), data: counted(encoded.external.chunks) });
+  files.push({ path: out!, data: counted(encoded.model.chunks) });
   await writeOrFail(files);
   bar.done();
-  const size = encoded.modelByteLength + (encoded.external?.byteLength ?? 0);
   io.err(`wrote ${out} (${r.model.nodes.length} nodes, ${r.model.initializers.length} initializers, ${(size / 2 ** 20).toFixed(1)} MiB${encoded.external ? `, weights in ${encoded.external.location}` : ''})`);
   return 0;
 }

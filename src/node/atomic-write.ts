@@ -22,7 +22,11 @@ export class WriteFailure extends Error {
   }
 }
 
-export type FileData = Uint8Array | readonly Uint8Array[];
+/**
+ * A file's bytes: one buffer, or chunks in order (an array, or any iterable: a generator that makes
+ * each chunk when asked, which is written before the next is asked for).
+ */
+export type FileData = Uint8Array | Iterable<Uint8Array>;
 
 export interface FileToWrite {
   path: string;
@@ -44,8 +48,12 @@ async function writeAll(fh: FileHandle, chunk: Uint8Array): Promise<void> {
   }
 }
 
-/** Small chunks gathered into buffers of about 1 MiB, so that a model of many small tensors is not thousands of write calls; large chunks pass as they are. */
-function* coalesce(chunks: readonly Uint8Array[]): Generator<Uint8Array> {
+/**
+ * Small chunks gathered into buffers of about 1 MiB, so that a model of many small tensors is not
+ * thousands of write calls; large chunks pass as they are. The one buffer is reused: each piece
+ * must be written before the next is asked for (a chunk handed in may be dropped or reused after).
+ */
+function* coalesce(chunks: Iterable<Uint8Array>): Generator<Uint8Array> {
   const size = 1 << 20;
   let buf: Uint8Array | undefined;
   let used = 0;
@@ -53,13 +61,11 @@ function* coalesce(chunks: readonly Uint8Array[]): Generator<Uint8Array> {
     if (c.length >= size) {
       if (used > 0) yield buf!.subarray(0, used);
       used = 0;
-      buf = undefined;
       yield c;
       continue;
     }
-    if (buf && used + c.length > size) {
-      yield buf.subarray(0, used);
-      buf = undefined;
+    if (used + c.length > size) {
+      yield buf!.subarray(0, used);
       used = 0;
     }
     buf ??= new Uint8Array(size);
@@ -94,7 +100,7 @@ async function writeTemp(path: string, data: FileData): Promise<string> {
   try {
     fh = await open(temp, 'wx', mode ?? 0o666);
     if (mode !== undefined) await fh.chmod(mode);
-    const chunks: readonly Uint8Array[] = data instanceof Uint8Array ? [data] : data;
+    const chunks: Iterable<Uint8Array> = data instanceof Uint8Array ? [data] : data;
     for (const chunk of coalesce(chunks)) await writeAll(fh, chunk);
     await fh.sync();
     await fh.close();

@@ -5,7 +5,7 @@
 import * as fs from 'node:fs';
 import { error } from '../diagnostics/diagnostic.js';
 import type { ShortcutPolicy } from '../passes/pass.js';
-import { compile, runPipeline, type CompileResult, type FrontEndResult, type PipelineOptions, type StageName } from '../pipeline/index.js';
+import { compile, compileLazy, runPipeline, type CompileResult, type FrontEndResult, type LazyCompileResult, type PipelineOptions, type StageName } from '../pipeline/index.js';
 import { cannotRead, nodeHost } from './host.js';
 
 export interface CompileOptions {
@@ -63,10 +63,18 @@ function pipelineOptions(opts: CompileOptions): PipelineOptions | { message: str
   };
 }
 
+/** Compiles the one network of `file` (or `opts.network`), every tensor's data in the model. */
 export function compileFile(file: string, opts: CompileOptions = {}): CompileResult {
   const p = pipelineOptions(opts);
   if ('message' in p) return { ok: false, diagnostics: [error('E0501', p.message, opts.weights)], sources: new Map() };
   return compile(file, p);
+}
+
+/** compileFile, the model's seeded and fused tensors made on demand: for writing it (onnx/write.ts streamModel). */
+export function compileFileLazy(file: string, opts: CompileOptions = {}): LazyCompileResult {
+  const p = pipelineOptions(opts);
+  if ('message' in p) return { ok: false, diagnostics: [error('E0501', p.message, opts.weights)], sources: new Map() };
+  return compileLazy(file, p);
 }
 
 export interface CheckOptions {

@@ -10,7 +10,7 @@
  */
 import onnxProto from 'onnx-proto';
 import type { onnx as pb } from 'onnx-proto';
-import type { OnnxAttr, OnnxModel, OnnxNode, OnnxTensor, OnnxValueInfo } from './model.js';
+import { initializerData, type LazyOnnxModel, type LazyOnnxTensor, type OnnxAttr, type OnnxNode, type OnnxValueInfo } from './model.js';
 
 const { onnx } = onnxProto;
 
@@ -83,24 +83,50 @@ function checkInt(v: number, what: string): number {
 
 const byName = <T>(a: [string, T], b: [string, T]): number => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0);
 
-/** The tensor's data as little-endian bytes (a view of its buffer on little-endian hosts). */
-function tensorBytes(t: OnnxTensor): Uint8Array {
+/** The number of values of a tensor by its dims, and the bytes they take. */
+function byteLengthOf(t: LazyOnnxTensor): number {
+  const count = t.dims.reduce((p, d, i) => p * checkInt(d, `dimension ${i} of tensor ${t.name}`), 1);
+  return count * (t.dataType === 'float32' ? 4 : 8);
+}
+
+/**
+ * Where tensors made on demand are made while a model is streamed: one buffer, grown to the largest
+ * tensor, reused for each (a chunk viewing it is written before the next tensor is made).
+ */
+class Scratch {
+  private buf = new Float32Array(0);
+  take(count: number): Float32Array {
+    if (this.buf.length < count) this.buf = new Float32Array(Math.max(count, 2 * this.buf.length, 1 << 16));
+    return this.buf.subarray(0, count);
+  }
+}
+
+/**
+ * The tensor's data as little-endian bytes: a view of its own buffer on little-endian hosts, or of
+ * `scratch` for a tensor made on demand (made into it now; valid until the next use of `scratch`).
+ */
+function tensorBytes(t: LazyOnnxTensor, scratch?: Scratch): Uint8Array {
   const count = t.dims.reduce((p, d, i) => p * checkInt(d, `dimension ${i} of tensor ${t.name}`), 1);
   const want = t.dataType === 'float32' ? Float32Array : BigInt64Array;
-  if (!(t.data instanceof want)) throw new Error(`tensor ${t.name} of type ${t.dataType} holds a ${t.data.constructor.name}`);
-  if (t.data.length !== count) throw new Error(`tensor ${t.name} has ${t.data.length} values for dims [${t.dims}]`);
-  if (isLittleEndian) return new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength);
-  const out = new Uint8Array(t.data.byteLength);
+  let data: Float32Array | BigInt64Array;
+  if (!t.data && t.produce && t.dataType === 'float32' && scratch) {
+    data = scratch.take(count);
+    t.produce(data);
+  } else data = initializerData(t);
+  if (!(data instanceof want)) throw new Error(`tensor ${t.name} of type ${t.dataType} holds a ${data.constructor.name}`);
+  if (data.length !== count) throw new Error(`tensor ${t.name} has ${data.length} values for dims [${t.dims}]`);
+  if (isLittleEndian) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  const out = new Uint8Array(data.byteLength);
   const view = new DataView(out.buffer);
   for (let i = 0; i < count; i++) {
-    if (t.data instanceof Float32Array) view.setFloat32(4 * i, t.data[i] as number, true);
-    else view.setBigInt64(8 * i, t.data[i] as bigint, true);
+    if (data instanceof Float32Array) view.setFloat32(4 * i, data[i] as number, true);
+    else view.setBigInt64(8 * i, data[i] as bigint, true);
   }
   return out;
 }
 
 /** A tensor's header; its data is added by the caller, inline or external. */
-function tensorHeader(t: OnnxTensor): pb.ITensorProto {
+function tensorHeader(t: LazyOnnxTensor): pb.ITensorProto {
   return {
     dims: t.dims,
     dataType: t.dataType === 'float32' ? onnx.TensorProto.DataType.FLOAT : onnx.TensorProto.DataType.INT64,
@@ -108,7 +134,7 @@ function tensorHeader(t: OnnxTensor): pb.ITensorProto {
   };
 }
 
-function inlineTensor(t: OnnxTensor): pb.ITensorProto {
+function inlineTensor(t: LazyOnnxTensor): pb.ITensorProto {
   return { ...tensorHeader(t), rawData: tensorBytes(t) };
 }
 
@@ -152,30 +178,44 @@ function valueInfo(v: OnnxValueInfo): pb.IValueInfoProto {
   return { name: v.name, type: { tensorType: { elemType: elemType(v.elemType), shape: { dim } } } };
 }
 
-/** Lays out the initializers of at least `threshold` bytes in an external data file. */
-function externalize(
-  inits: readonly OnnxTensor[],
-  location: string,
-  threshold: number,
-): { tensors: pb.ITensorProto[]; chunks: Uint8Array[]; byteLength: number } {
-  const zeros = new Uint8Array(EXTERNAL_ALIGNMENT);
-  const chunks: Uint8Array[] = [];
+/**
+ * Where each initializer's data goes: inline (`raw_data` in the model, `rawLength` bytes) or to the
+ * external data file (the header says where). Computed from the dims alone: no data is made.
+ */
+interface Layout {
+  headers: pb.ITensorProto[];
+  /** Bytes of each tensor's inline raw_data, or undefined for a tensor in the external file. */
+  rawLength: (number | undefined)[];
+  /** The tensors of the external file in order, each at its (aligned) offset. */
+  external: { index: number; offset: number; length: number }[];
+  externalLength: number;
+}
+
+/** Lays out the initializers of at least `threshold` bytes in an external data file (every one inline without a location). */
+function layout(inits: readonly LazyOnnxTensor[], lengths: readonly number[], location: string | undefined, threshold: number): Layout {
+  const headers: pb.ITensorProto[] = [];
+  const rawLength: (number | undefined)[] = [];
+  const external: Layout['external'] = [];
   let pos = 0;
-  const tensors = inits.map((t): pb.ITensorProto => {
-    const bytes = tensorBytes(t);
-    if (bytes.length < threshold || bytes.length === 0) return { ...tensorHeader(t), rawData: bytes };
+  inits.forEach((t, index) => {
+    const length = lengths[index]!;
+    if (location === undefined || length < threshold || length === 0) {
+      headers.push(tensorHeader(t));
+      rawLength.push(length);
+      return;
+    }
     const offset = Math.ceil(pos / EXTERNAL_ALIGNMENT) * EXTERNAL_ALIGNMENT;
-    if (offset > pos) chunks.push(zeros.subarray(0, offset - pos));
-    chunks.push(bytes);
-    pos = offset + bytes.length;
-    const entries = { location, offset: String(offset), length: String(bytes.length) };
-    return {
+    external.push({ index, offset, length });
+    pos = offset + length;
+    const entries = { location, offset: String(offset), length: String(length) };
+    headers.push({
       ...tensorHeader(t),
       externalData: Object.entries(entries).map(([key, value]) => ({ key, value })),
       dataLocation: onnx.TensorProto.DataLocation.EXTERNAL,
-    };
+    });
+    rawLength.push(undefined);
   });
-  return { tensors, chunks, byteLength: pos };
+  return { headers, rawLength, external, externalLength: pos };
 }
 
 function checkLocation(location: string): string {
@@ -197,42 +237,85 @@ function varint(n: number): number[] {
   return out;
 }
 
-/** A length-delimited field: its tag (field number, wire type 2), length, then the parts. */
-function lengthDelimited(field: number, parts: readonly Uint8Array[]): Uint8Array[] {
-  const len = parts.reduce((s, p) => s + p.length, 0);
-  return [Uint8Array.from([(field << 3) | 2, ...varint(len)]), ...parts];
+/** The tag (field number, wire type 2) and length of a length-delimited field. */
+function fieldHead(field: number, length: number): Uint8Array {
+  return Uint8Array.from([(field << 3) | 2, ...varint(length)]);
 }
 
-const concat = (parts: readonly Uint8Array[]): Uint8Array => {
-  const out = new Uint8Array(parts.reduce((s, p) => s + p.length, 0));
+const concat = (parts: Iterable<Uint8Array>, byteLength: number): Uint8Array => {
+  const out = new Uint8Array(byteLength);
   let pos = 0;
   for (const p of parts) {
     out.set(p, pos);
     pos += p.length;
   }
+  if (pos !== byteLength) throw new Error(`internal: encoded ${pos} bytes, expected ${byteLength}`);
   return out;
 };
 
+/** A file as a sequence of chunks, made as they are read, and its length in bytes (known before). */
+export interface StreamedFile {
+  /**
+   * The file's bytes, in order. Tensors made on demand are made as the sequence reaches them and
+   * are not kept: a chunk may be a view of a buffer that the next step reuses or drops, so write
+   * (or copy) each one before asking for the next. Held tensors are not copied: their chunks view
+   * the tensors' own buffers. Iterable more than once (each pass makes the tensors again).
+   */
+  chunks: Iterable<Uint8Array>;
+  byteLength: number;
+}
+
+export interface StreamedModel {
+  /** The .onnx file. */
+  model: StreamedFile;
+  /** The external data file, at `location` relative to the model's folder. */
+  external?: StreamedFile & { location: string };
+}
+
 /**
- * Encodes the model as a list of chunks whose concatenation is the .onnx file. Inline tensor data
- * is not copied: each initializer's raw_data chunk is a view of the tensor's own buffer, spliced
- * in after the rest of its message (protobuf accepts fields in any order: the graph comes last in
- * the model, the initializers last in the graph, raw_data last in each tensor).
+ * Encodes the model as chunks to write in order, without making its tensors: each initializer's
+ * data is made (if it is made on demand), turned into bytes and handed out only when the sequence
+ * reaches it. The framing is computed from the sizes the dims give: protobuf accepts fields in any
+ * order, so the graph comes last in the model, the initializers last in the graph, and raw_data
+ * last in each tensor, each preceded by its length.
  */
-function encodeChunks(model: OnnxModel, initializers: pb.ITensorProto[], rawData: (Uint8Array | undefined)[]): Uint8Array[] {
-  const graph: pb.IGraphProto = {
-    node: model.nodes.map(node),
-    name: model.graphName,
-    input: model.inputs.map(valueInfo),
-    output: model.outputs.map(valueInfo),
-    valueInfo: model.valueInfo.map(valueInfo),
-  };
-  const graphParts: Uint8Array[] = [onnx.GraphProto.encode(graph).finish()];
-  initializers.forEach((t, i) => {
-    const raw = rawData[i];
-    const head = onnx.TensorProto.encode(t).finish();
-    graphParts.push(...lengthDelimited(5, raw ? [head, ...lengthDelimited(9, [raw])] : [head]));
+export function streamModel(model: LazyOnnxModel, opts: EncodeOptions = {}): StreamedModel {
+  return stream(model, opts, true);
+}
+
+/** streamModel; without `reuse` each tensor made on demand is made into an array of its own, which the chunks keep. */
+function stream(model: LazyOnnxModel, opts: EncodeOptions, reuse: boolean): StreamedModel {
+  const maxInline = opts.maxInlineBytes ?? DEFAULT_MAX_INLINE_BYTES;
+  const inits = model.initializers;
+  const lengths = inits.map(byteLengthOf);
+  const total = lengths.reduce((s, n) => s + n, 0);
+  let location = opts.externalData?.location;
+  if (location === undefined && total > maxInline) location = opts.autoExternalLocation ?? 'model.onnx.data';
+  let threshold = 0;
+  if (location !== undefined) {
+    checkLocation(location);
+    const small = lengths.reduce((s, n) => s + (n < EXTERNAL_SIZE_THRESHOLD ? n : 0), 0);
+    threshold = small > maxInline ? 0 : opts.externalData?.sizeThreshold ?? EXTERNAL_SIZE_THRESHOLD;
+  }
+  const laid = layout(inits, lengths, location, threshold);
+  // The graph's fields before the initializers, each encoded on its own (a message is its fields
+  // in order): the bytes of GraphProto.encode of them all, without its transient objects for every
+  // node at once, which for a large network took far more memory than the bytes.
+  const G = onnx.GraphProto;
+  const graphParts: Uint8Array[] = [];
+  for (const n of model.nodes) graphParts.push(G.encode({ node: [node(n)] }).finish());
+  graphParts.push(G.encode({ name: model.graphName }).finish());
+  for (const v of model.inputs) graphParts.push(G.encode({ input: [valueInfo(v)] }).finish());
+  for (const v of model.outputs) graphParts.push(G.encode({ output: [valueInfo(v)] }).finish());
+  for (const v of model.valueInfo) graphParts.push(G.encode({ valueInfo: [valueInfo(v)] }).finish());
+  const graphBodyLength = graphParts.reduce((n, p) => n + p.length, 0);
+  // each initializer: field 5 of the graph, holding its header and, inline, raw_data (field 9)
+  const heads = laid.headers.map((h) => onnx.TensorProto.encode(h).finish());
+  const tensorLength = heads.map((h, i) => {
+    const raw = laid.rawLength[i];
+    return h.length + (raw === undefined ? 0 : fieldHead(9, raw).length + raw);
   });
+  const graphLength = tensorLength.reduce((s, n) => s + fieldHead(5, n).length + n, graphBodyLength);
   const header: pb.IModelProto = {
     irVersion: checkInt(model.irVersion, 'the IR version'),
     producerName: model.producerName,
@@ -241,47 +324,60 @@ function encodeChunks(model: OnnxModel, initializers: pb.ITensorProto[], rawData
     opsetImport: [{ domain: '', version: checkInt(model.opsetVersion, 'the opset version') }],
     metadataProps: Object.entries(model.metadata).sort(byName).map(([key, value]) => ({ key, value })),
   };
-  const chunks = [onnx.ModelProto.encode(header).finish(), ...lengthDelimited(7, graphParts)];
-  const total = chunks.reduce((s, c) => s + c.length, 0);
-  if (total >= PROTOBUF_LIMIT) throw new Error(`encoded model would have ${total} bytes, over protobuf's limit of 2 GiB`);
-  return chunks;
+  const modelHead = onnx.ModelProto.encode(header).finish();
+  const graphField = fieldHead(7, graphLength);
+  const modelLength = modelHead.length + graphField.length + graphLength;
+  if (modelLength >= PROTOBUF_LIMIT) throw new Error(`encoded model would have ${modelLength} bytes, over protobuf's limit of 2 GiB`);
+  const modelChunks = function* (): Generator<Uint8Array> {
+    const scratch = reuse ? new Scratch() : undefined;
+    yield modelHead;
+    yield graphField;
+    yield* graphParts;
+    for (let i = 0; i < inits.length; i++) {
+      yield fieldHead(5, tensorLength[i]!);
+      yield heads[i]!;
+      const raw = laid.rawLength[i];
+      if (raw === undefined) continue;
+      yield fieldHead(9, raw);
+      if (raw > 0) yield tensorBytes(inits[i]!, scratch);
+      else tensorBytes(inits[i]!, scratch); // checked all the same
+    }
+  };
+  const parts: StreamedModel = { model: { chunks: { [Symbol.iterator]: modelChunks }, byteLength: modelLength } };
+  if (location === undefined) return parts;
+  const zeros = new Uint8Array(EXTERNAL_ALIGNMENT);
+  const externalChunks = function* (): Generator<Uint8Array> {
+    const scratch = reuse ? new Scratch() : undefined;
+    let pos = 0;
+    for (const e of laid.external) {
+      if (e.offset > pos) yield zeros.subarray(0, e.offset - pos);
+      yield tensorBytes(inits[e.index]!, scratch);
+      pos = e.offset + e.length;
+    }
+  };
+  return { ...parts, external: { location, chunks: { [Symbol.iterator]: externalChunks }, byteLength: laid.externalLength } };
 }
 
-/** Encodes the model; external data, if any, comes back as chunks of one file. */
-export function encodeModelParts(model: OnnxModel, opts: EncodeOptions = {}): EncodedParts {
-  const maxInline = opts.maxInlineBytes ?? DEFAULT_MAX_INLINE_BYTES;
-  const total = model.initializers.reduce((s, t) => s + t.data.byteLength, 0);
-  let location = opts.externalData?.location;
-  if (location === undefined && total > maxInline) location = opts.autoExternalLocation ?? 'model.onnx.data';
-  let initializer: pb.ITensorProto[];
-  let rawData: (Uint8Array | undefined)[];
-  let external: EncodedParts['external'];
-  if (location === undefined) {
-    initializer = model.initializers.map(tensorHeader);
-    rawData = model.initializers.map(tensorBytes);
-  } else {
-    checkLocation(location);
-    const small = model.initializers.reduce((s, t) => s + (t.data.byteLength < EXTERNAL_SIZE_THRESHOLD ? t.data.byteLength : 0), 0);
-    const threshold = small > maxInline ? 0 : opts.externalData?.sizeThreshold ?? EXTERNAL_SIZE_THRESHOLD;
-    const laid = externalize(model.initializers, location, threshold);
-    initializer = laid.tensors.map(({ rawData: _raw, ...head }) => head);
-    rawData = laid.tensors.map((t) => (t.rawData ? (t.rawData as Uint8Array) : undefined));
-    external = { location, chunks: laid.chunks, byteLength: laid.byteLength };
-  }
-  const modelChunks = encodeChunks(model, initializer, rawData);
-  const parts: EncodedParts = { modelChunks, modelByteLength: modelChunks.reduce((n, c) => n + c.length, 0) };
-  return external === undefined ? parts : { ...parts, external };
+/**
+ * Encodes the model; external data, if any, comes back as chunks of one file. Every tensor made on
+ * demand is made now and held in the chunks: for a large model, write streamModel's chunks instead.
+ */
+export function encodeModelParts(model: LazyOnnxModel, opts: EncodeOptions = {}): EncodedParts {
+  const s = stream(model, opts, false);
+  const parts: EncodedParts = { modelChunks: [...s.model.chunks], modelByteLength: s.model.byteLength };
+  if (s.external === undefined) return parts;
+  return { ...parts, external: { location: s.external.location, chunks: [...s.external.chunks], byteLength: s.external.byteLength } };
 }
 
 /**
  * Encodes the model; with `opts.externalData` (or automatically when the initializers are too
  * large to be inline) the tensors' data comes back separately, as the bytes of the file to write
- * at `externalLocation`. For external data beyond 4 GiB use encodeModelParts, which does not
+ * at `externalLocation`. For external data beyond 4 GiB use streamModel, which does not
  * concatenate.
  */
-export function encodeModel(model: OnnxModel, opts: EncodeOptions = {}): Encoded {
-  const parts = encodeModelParts(model, opts);
-  const bytes = concat(parts.modelChunks);
-  if (parts.external === undefined) return { model: bytes };
-  return { model: bytes, externalData: concat(parts.external.chunks), externalLocation: parts.external.location };
+export function encodeModel(model: LazyOnnxModel, opts: EncodeOptions = {}): Encoded {
+  const s = streamModel(model, opts);
+  const bytes = concat(s.model.chunks, s.model.byteLength);
+  if (s.external === undefined) return { model: bytes };
+  return { model: bytes, externalData: concat(s.external.chunks, s.external.byteLength), externalLocation: s.external.location };
 }
