@@ -98,14 +98,15 @@ export function lowerGraphLazy(g: IrGraph, opts: LowerOptions): LazyOnnxModel {
   const alias = new Map<string, string>(); // IR value -> the IR value it is an alias of
   const resolve = (v: string) => valueName(alias.get(v) ?? v);
   const rename = new Map<string, string>(); // ONNX value -> its final name, where they differ
-  const producers = new Set(g.nodes.map((n) => valueName(n.name)));
+  const ownName = g.nodes.map((n) => valueName(n.name)); // each node's value, by index
+  const producers = new Set(ownName);
   const taken = new Set([...g.inputs.map((i) => i.name), ...producers]);
   const nodes: OnnxNode[] = [];
   const initializers: LazyOnnxTensor[] = [];
-  for (const n of g.nodes) {
+  g.nodes.forEach((n, i) => {
     if (opDef(n.op).inferenceIdentity) alias.set(n.name, alias.get(n.inputs[0]!) ?? n.inputs[0]!);
-    else lowerNode(g, n, valueName(n.name), opset, resolve, docString(n.span, opts.sources), nodes, initializers);
-  }
+    else lowerNode(g, n, ownName[i]!, opset, resolve, docString(n.span, opts.sources), nodes, initializers);
+  });
   // Graph outputs take the DSL's output names. A layer whose own name an output takes (and which is
   // not that output) gets a fresh value name, so that no name is defined twice.
   const outputNames = new Set(g.outputs.map((o) => o.name));
@@ -115,11 +116,11 @@ export function lowerGraphLazy(g: IrGraph, opts: LowerOptions): LazyOnnxModel {
     taken.add(`${base}.${k}`);
     return `${base}.${k}`;
   };
-  for (const n of g.nodes) {
+  g.nodes.forEach((n, i) => {
     const own = g.outputs.find((o) => o.name === n.name);
-    const v = valueName(n.name);
+    const v = ownName[i]!;
     if (outputNames.has(v) && !alias.has(n.name) && (!own || resolve(own.value) !== v)) rename.set(v, fresh(v));
-  }
+  });
   const named = new Set<string>();
   const outputs: OnnxValueInfo[] = [];
   for (const o of g.outputs) {
@@ -138,9 +139,11 @@ export function lowerGraphLazy(g: IrGraph, opts: LowerOptions): LazyOnnxModel {
     n.outputs = n.outputs.map(final);
   }
   const outNames = new Set(outputs.map((o) => o.name));
-  const valueInfos = g.nodes
-    .filter((n) => !alias.has(n.name) && !outNames.has(final(valueName(n.name))))
-    .map((n) => valueInfo(final(valueName(n.name)), g.types.get(n.name)!));
+  const valueInfos: OnnxValueInfo[] = [];
+  g.nodes.forEach((n, i) => {
+    const v = final(ownName[i]!);
+    if (!alias.has(n.name) && !outNames.has(v)) valueInfos.push(valueInfo(v, g.types.get(n.name)!));
+  });
   return {
     irVersion: irVersionFor(opset),
     opsetVersion: opset,

@@ -81,6 +81,9 @@ function checkInt(v: number, what: string): number {
   return v;
 }
 
+/** Graph entries (nodes, value infos) encoded together: enough to make writers cheap, few enough to keep their transient objects small. */
+const ENCODE_BATCH = 256;
+
 const byName = <T>(a: [string, T], b: [string, T]): number => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0);
 
 /** The number of values of a tensor by its dims, and the bytes they take. */
@@ -298,16 +301,20 @@ function stream(model: LazyOnnxModel, opts: EncodeOptions, reuse: boolean): Stre
     threshold = small > maxInline ? 0 : opts.externalData?.sizeThreshold ?? EXTERNAL_SIZE_THRESHOLD;
   }
   const laid = layout(inits, lengths, location, threshold);
-  // The graph's fields before the initializers, each encoded on its own (a message is its fields
-  // in order): the bytes of GraphProto.encode of them all, without its transient objects for every
-  // node at once, which for a large network took far more memory than the bytes.
+  // The graph's fields before the initializers, encoded a batch of entries at a time (a message is
+  // its fields in order, so the parts concatenated are GraphProto.encode of them all): encoding
+  // every node at once made transient objects taking far more memory than the bytes, and one
+  // encoding per node spent its time making and finishing writers.
   const G = onnx.GraphProto;
   const graphParts: Uint8Array[] = [];
-  for (const n of model.nodes) graphParts.push(G.encode({ node: [node(n)] }).finish());
+  const batched = <T>(items: readonly T[], encode: (batch: T[]) => Uint8Array) => {
+    for (let i = 0; i < items.length; i += ENCODE_BATCH) graphParts.push(encode(items.slice(i, i + ENCODE_BATCH)));
+  };
+  batched(model.nodes, (b) => G.encode({ node: b.map(node) }).finish());
   graphParts.push(G.encode({ name: model.graphName }).finish());
-  for (const v of model.inputs) graphParts.push(G.encode({ input: [valueInfo(v)] }).finish());
-  for (const v of model.outputs) graphParts.push(G.encode({ output: [valueInfo(v)] }).finish());
-  for (const v of model.valueInfo) graphParts.push(G.encode({ valueInfo: [valueInfo(v)] }).finish());
+  batched(model.inputs, (b) => G.encode({ input: b.map(valueInfo) }).finish());
+  batched(model.outputs, (b) => G.encode({ output: b.map(valueInfo) }).finish());
+  batched(model.valueInfo, (b) => G.encode({ valueInfo: b.map(valueInfo) }).finish());
   const graphBodyLength = graphParts.reduce((n, p) => n + p.length, 0);
   // each initializer: field 5 of the graph, holding its header and, inline, raw_data (field 9)
   const heads = laid.headers.map((h) => onnx.TensorProto.encode(h).finish());

@@ -7,7 +7,7 @@
  */
 import { renameInputs, renameOutputs } from '../ir/node.js';
 import { opDef } from '../ir/ops/index.js';
-import type { IrGraph, IrNode } from '../ir/types.js';
+import type { IrGraph, IrNode, TensorType } from '../ir/types.js';
 import type { Pass, PassResult } from './pass.js';
 
 /** An op its definition declares the identity at inference (dropout, identity, stochastic depth). */
@@ -36,11 +36,24 @@ export function liveNodes(g: IrGraph): IrNode[] {
   return g.nodes.filter((n) => live.has(n.name));
 }
 
-/** Keeps the nodes given, and only the types and parameter tensors they (and the inputs) need. */
+/**
+ * Keeps the nodes given, and only the types and parameter tensors they (and the inputs) need; the
+ * graph itself when that removes nothing (a large graph is not copied to find that out).
+ */
 function prune(g: IrGraph, nodes: readonly IrNode[]): IrGraph {
-  const values = [...g.inputs.map((i) => i.name), ...nodes.map((n) => n.name)];
-  const types = new Map(values.filter((v) => g.types.has(v)).map((v) => [v, g.types.get(v)!] as const));
-  const used = new Set(nodes.flatMap((n) => Object.values(n.params)));
+  const values = new Set<string>();
+  for (const i of g.inputs) values.add(i.name);
+  for (const n of nodes) values.add(n.name);
+  const used = new Set<string>();
+  for (const n of nodes) for (const p of Object.values(n.params)) used.add(p);
+  const allTypes = values.size === g.types.size && [...g.types.keys()].every((v) => values.has(v));
+  const allParams = used.size === g.params.size && [...g.params.keys()].every((p) => used.has(p));
+  if (nodes.length === g.nodes.length && allTypes && allParams) return g;
+  const types = new Map<string, TensorType>();
+  for (const v of values) {
+    const t = g.types.get(v);
+    if (t) types.set(v, t);
+  }
   const params = new Map([...g.params].filter(([name]) => used.has(name)));
   return { ...g, nodes, types, params };
 }
@@ -48,9 +61,7 @@ function prune(g: IrGraph, nodes: readonly IrNode[]): IrGraph {
 /** The clean graph; the input itself when there is nothing to remove. */
 export function cleanup(g: IrGraph): PassResult {
   const direct = removePassthrough(g);
-  const pruned = prune(direct, liveNodes(direct));
-  const same = direct === g && pruned.nodes.length === g.nodes.length && pruned.types.size === g.types.size && pruned.params.size === g.params.size;
-  return { graph: same ? g : pruned, diagnostics: [] };
+  return { graph: prune(direct, liveNodes(direct)), diagnostics: [] };
 }
 
 export const cleanupPass: Pass = {

@@ -17,7 +17,7 @@
 import { renameInputs, renameOutputs } from '../ir/node.js';
 import { num } from '../ir/ops/op.js';
 import { fillValues, hasValues, lazyTensor, tensorValues } from '../ir/tensor-values.js';
-import type { IrGraph, IrNode, ParamTensor } from '../ir/types.js';
+import type { IrGraph, IrNode, ParamTensor, TensorType } from '../ir/types.js';
 import type { Pass, PassResult } from './pass.js';
 
 interface Pair {
@@ -105,27 +105,42 @@ function foldTensors(g: IrGraph, { conv, bn }: Pair): { weight: ParamTensor; bia
   return { weight, bias };
 }
 
-/** One round: fuses the given pairs (disjoint: each conv and each bn is in one pair at most). */
-function fusePairs(g: IrGraph, pairs: readonly Pair[]): IrGraph {
+/**
+ * One round: fuses the given pairs (disjoint: each conv and each bn is in one pair at most). The
+ * maps of types and tensors are built anew in one pass, in the order they had (a fused conv's new
+ * bias comes last), rather than copied and then thinned out entry by entry. `more` says whether a
+ * bn now reads a fused conv: only then can another round find a pair (a conv's uses change only
+ * where a bn it fed is removed).
+ */
+function fusePairs(g: IrGraph, pairs: readonly Pair[]): { graph: IrGraph; more: boolean } {
   const fusedConv = new Map<string, IrNode>();
   const subst = new Map<string, string>(); // bn -> conv
-  const params = new Map(g.params);
-  const types = new Map(g.types);
+  const replaced = new Map<string, ParamTensor>();
+  const removed = new Set<string>();
+  const added: ParamTensor[] = [];
   for (const p of pairs) {
     const { weight, bias } = foldTensors(g, p);
-    params.set(weight.name, weight);
-    params.set(bias.name, bias);
-    for (const t of Object.values(p.bn.params)) params.delete(t);
-    types.delete(p.bn.name);
+    replaced.set(weight.name, weight);
+    if (g.params.has(bias.name)) replaced.set(bias.name, bias);
+    else added.push(bias);
+    for (const t of Object.values(p.bn.params)) removed.add(t);
     subst.set(p.bn.name, p.conv.name);
     fusedConv.set(p.conv.name, { ...p.conv, attrs: { ...p.conv.attrs, bias: true }, params: { ...p.conv.params, bias: bias.name } });
   }
+  const params = new Map<string, ParamTensor>();
+  for (const [name, t] of g.params) if (!removed.has(name)) params.set(name, replaced.get(name) ?? t);
+  for (const t of added) params.set(t.name, t);
+  const types = new Map<string, TensorType>();
+  for (const [name, t] of g.types) if (!subst.has(name)) types.set(name, t);
   const nodes: IrNode[] = [];
+  let more = false;
   for (const n of g.nodes) {
     if (subst.has(n.name)) continue;
-    nodes.push(renameInputs(fusedConv.get(n.name) ?? n, subst));
+    const m = renameInputs(fusedConv.get(n.name) ?? n, subst);
+    if (m.op === 'bn' && fusedConv.has(m.inputs[0]!)) more = true;
+    nodes.push(m);
   }
-  return { ...g, nodes, types, params, outputs: renameOutputs(g.outputs, subst) };
+  return { graph: { ...g, nodes, types, params, outputs: renameOutputs(g.outputs, subst) }, more };
 }
 
 export function fuseConvBn(g: IrGraph): PassResult {
@@ -134,7 +149,9 @@ export function fuseConvBn(g: IrGraph): PassResult {
   for (let round = 0; round <= bns; round++) {
     const pairs = findPairs(cur);
     if (pairs.length === 0) return { graph: cur, diagnostics: [] };
-    cur = fusePairs(cur, pairs);
+    const r = fusePairs(cur, pairs);
+    cur = r.graph;
+    if (!r.more) return { graph: cur, diagnostics: [] };
   }
   throw new Error(`internal: conv-bn fusion of ${g.name} did not settle after ${bns + 1} rounds`);
 }
