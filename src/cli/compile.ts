@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { compileFileLazy } from '../node/compile.js';
 import { nodeHost } from '../node/host.js';
 import { emitPyTorch } from '../pytorch/index.js';
-import { streamModel } from '../onnx/write.js';
+import { streamModel, type StreamedModel } from '../onnx/write.js';
 import { printGraph } from '../ir/print.js';
 import { stages } from '../pipeline/index.js';
 import type { FileToWrite } from '../node/atomic-write.js';
@@ -62,8 +62,13 @@ async function compileWith(args: Parsed, io: Io, file: string, emit: 'onnx' | 'i
     ...(args.flag('external-data') ? { externalData: { location } } : {}),
     autoExternalLocation: location,
   });
+  // returned, not awaited here: the IR graph and the model's nodes (in r) are no longer held while the file is written
+  return writeStreamed(encoded, out!, `${r.model.nodes.length} nodes, ${r.model.initializers.length} initializers`, io, bar);
+}
+
+/** Writes a streamed model (and its external data), each tensor made as it is written; the progress line counts MiB written. */
+async function writeStreamed(encoded: StreamedModel, out: string, counts: string, io: Io, bar: Progress): Promise<number> {
   const size = encoded.model.byteLength + (encoded.external?.byteLength ?? 0);
-  // writing is most of a large compile (each tensor is made as it is written): the line counts MiB written
   let written = 0;
   const counted = (chunks: Iterable<Uint8Array>): Iterable<Uint8Array> => ({
     *[Symbol.iterator]() {
@@ -75,11 +80,11 @@ async function compileWith(args: Parsed, io: Io, file: string, emit: 'onnx' | 'i
     },
   });
   const files: FileToWrite[] = [];
-  if (encoded.external) files.push({ path: path.join(path.dirname(out!), encoded.external.location), data: counted(encoded.external.chunks) });
-  files.push({ path: out!, data: counted(encoded.model.chunks) });
+  if (encoded.external) files.push({ path: path.join(path.dirname(out), encoded.external.location), data: counted(encoded.external.chunks) });
+  files.push({ path: out, data: counted(encoded.model.chunks) });
   await writeOrFail(files);
   bar.done();
-  io.err(`wrote ${out} (${r.model.nodes.length} nodes, ${r.model.initializers.length} initializers, ${(size / 2 ** 20).toFixed(1)} MiB${encoded.external ? `, weights in ${encoded.external.location}` : ''})`);
+  io.err(`wrote ${out} (${counts}, ${(size / 2 ** 20).toFixed(1)} MiB${encoded.external ? `, weights in ${encoded.external.location}` : ''})`);
   return 0;
 }
 

@@ -24,7 +24,7 @@ export class WriteFailure extends Error {
 
 /**
  * A file's bytes: one buffer, or chunks in order (an array, or any iterable: a generator that makes
- * each chunk when asked, which is written before the next is asked for).
+ * each chunk when asked; a chunk is copied before the next is asked for, so its maker may reuse it).
  */
 export type FileData = Uint8Array | Iterable<Uint8Array>;
 
@@ -48,31 +48,62 @@ async function writeAll(fh: FileHandle, chunk: Uint8Array): Promise<void> {
   }
 }
 
+/** The size of the pieces written, and of each of the two buffers they are gathered in. */
+const PIECE = 1 << 20;
+
 /**
- * Small chunks gathered into buffers of about 1 MiB, so that a model of many small tensors is not
- * thousands of write calls; large chunks pass as they are. The one buffer is reused: each piece
- * must be written before the next is asked for (a chunk handed in may be dropped or reused after).
+ * The chunks as pieces to write, in order: gathered into buffers of PIECE bytes, so that a model
+ * of many small tensors is not thousands of write calls. Two buffers take turns, so that the next
+ * piece can be made (the chunks after it made and copied) while the one before is being written:
+ * a piece's buffer is filled again only after the piece after it has been taken. A chunk is copied
+ * before the next is asked for, so it may view a buffer its maker reuses; with `stable` chunks
+ * (an array's, which nobody changes) a large one passes as it is, without a copy.
  */
-function* coalesce(chunks: Iterable<Uint8Array>): Generator<Uint8Array> {
-  const size = 1 << 20;
-  let buf: Uint8Array | undefined;
+function* pieces(chunks: Iterable<Uint8Array>, stable: boolean): Generator<Uint8Array> {
+  const bufs: Uint8Array[] = [];
+  let turn = 0;
   let used = 0;
+  function* flush(): Generator<Uint8Array> {
+    if (used === 0) return;
+    yield bufs[turn]!.subarray(0, used);
+    turn ^= 1;
+    used = 0;
+  }
   for (const c of chunks) {
-    if (c.length >= size) {
-      if (used > 0) yield buf!.subarray(0, used);
-      used = 0;
+    if (stable && c.length >= PIECE) {
+      yield* flush();
       yield c;
       continue;
     }
-    if (used + c.length > size) {
-      yield buf!.subarray(0, used);
-      used = 0;
+    for (let off = 0; off < c.length; ) {
+      const buf = (bufs[turn] ??= new Uint8Array(PIECE));
+      const n = Math.min(c.length - off, PIECE - used);
+      buf.set(n === c.length ? c : c.subarray(off, off + n), used);
+      used += n;
+      off += n;
+      if (used === PIECE) yield* flush();
     }
-    buf ??= new Uint8Array(size);
-    buf.set(c, used);
-    used += c.length;
   }
-  if (used > 0) yield buf!.subarray(0, used);
+  yield* flush();
+}
+
+/**
+ * Writes the pieces in order, one in flight while the next is made: making a model's tensors and
+ * the system's copying of the one before into the page cache overlap (each took about as long).
+ */
+async function writePieces(fh: FileHandle, data: FileData): Promise<void> {
+  const stable = data instanceof Uint8Array || Array.isArray(data);
+  let inFlight: Promise<void> | undefined;
+  try {
+    for (const piece of pieces(data instanceof Uint8Array ? [data] : data, stable)) {
+      await inFlight;
+      inFlight = writeAll(fh, piece);
+    }
+    await inFlight;
+  } catch (e) {
+    await inFlight?.catch(() => undefined); // a piece's maker failed: let its write finish before the file is closed
+    throw e;
+  }
 }
 
 /** The mode of an existing target, kept for its replacement; undefined when there is none. */
@@ -100,8 +131,7 @@ async function writeTemp(path: string, data: FileData): Promise<string> {
   try {
     fh = await open(temp, 'wx', mode ?? 0o666);
     if (mode !== undefined) await fh.chmod(mode);
-    const chunks: Iterable<Uint8Array> = data instanceof Uint8Array ? [data] : data;
-    for (const chunk of coalesce(chunks)) await writeAll(fh, chunk);
+    await writePieces(fh, data);
     await fh.sync();
     await fh.close();
     fh = undefined;
