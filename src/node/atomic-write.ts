@@ -33,6 +33,8 @@ export interface FileToWrite {
   data: FileData;
 }
 
+const isSystemError = (e: unknown): boolean => e instanceof Error && typeof (e as NodeJS.ErrnoException).code === 'string';
+
 /** The largest piece handed to one write call (Linux writes at most about 2 GiB at once). */
 const MAX_WRITE = 1 << 30;
 
@@ -181,7 +183,8 @@ export async function writeFilesAtomic(files: readonly FileToWrite[]): Promise<v
     }
   } catch (e) {
     for (const t of temps) if (t !== '') await removeQuietly(t);
-    throw new WriteFailure(target, e);
+    // a system error is the write's; anything else came from making the data (a compiler bug), and is not disguised as one
+    throw isSystemError(e) ? new WriteFailure(target, e) : e;
   }
   for (const dir of new Set(files.map((f) => dirname(f.path)))) await syncDir(dir);
 }

@@ -41,6 +41,34 @@ describe('writeFileAtomic', () => {
     expect(readdirSync(dir)).toEqual(['m.onnx']);
   });
 
+  it('writes chunks made one at a time into a reused buffer (each is copied before the next is made), over several pieces', async () => {
+    const p = join(dir, 'm.bin');
+    const reused = new Uint8Array(300_000);
+    function* made(): Generator<Uint8Array> {
+      for (let i = 0; i < 12; i++) {
+        reused.fill(i);
+        yield reused;
+      }
+    }
+    await writeFileAtomic(p, made());
+    const got = readFileSync(p);
+    expect(got.length).toBe(12 * 300_000);
+    for (let i = 0; i < 12; i++) expect(got.subarray(i * 300_000, (i + 1) * 300_000).every((b) => b === i)).toBe(true);
+  });
+
+  it('passes on an error made by the maker of the chunks as it is (not as a failure to write), leaving no file', async () => {
+    const p = join(dir, 'm.onnx');
+    writeFileSync(p, 'old');
+    function* failing(): Generator<Uint8Array> {
+      yield new Uint8Array(3 << 20);
+      throw new RangeError('a tensor could not be made');
+    }
+    const e = await writeFileAtomic(p, failing()).catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(RangeError);
+    expect(text(p)).toBe('old');
+    expect(readdirSync(dir)).toEqual(['m.onnx']);
+  });
+
   it('leaves no temporary file when the rename fails', async () => {
     const p = join(dir, 'taken');
     mkdirSync(p);
