@@ -2,7 +2,8 @@
  * Runs the executor's heavy work (tasks.ts: GEMM, depthwise convolution, elementwise and
  * per-plane operations) on one thread, or on two: the main thread and one worker claim chunks of
  * each task (control.ts) until all are done, the main thread then waiting for the worker's last
- * chunk. Small tasks (one chunk) run on the main thread alone, without waking the worker.
+ * chunk. Small tasks (one chunk) run on the main thread alone, without waking the worker. The
+ * worker is started by the host (host.ts: worker_threads in Node, a Web Worker in a browser).
  */
 import type { Arena } from '../arena.js';
 import type { GemmJob } from '../gemm/job.js';
