@@ -10,6 +10,11 @@ import { fileURLToPath } from 'node:url';
 import { defineConfig, type Plugin } from 'vite';
 
 const repo = fileURLToPath(new URL('..', import.meta.url));
+/**
+ * Cross-origin isolation: with these headers the page may share memory with its workers, and the
+ * run pane's executor runs on two threads (on a host without them, on one).
+ */
+const isolation = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' };
 const builtins = new Set(builtinModules);
 
 /** Refuses `node:*` and bare built-in names (`fs`, `worker_threads`), naming the importer. */
@@ -35,5 +40,6 @@ export default defineConfig({
   worker: { format: 'es', plugins: () => [noNodeBuiltins()] },
   esbuild: { target: 'es2022' },
   optimizeDeps: { esbuildOptions: { target: 'es2022' } },
-  server: { fs: { allow: [repo] } },
+  server: { fs: { allow: [repo] }, headers: isolation },
+  preview: { headers: isolation },
 });

@@ -4,7 +4,8 @@
  * examples exist, compiled here from examples/*.resdsl; each in our executor, onnxruntime-node and
  * onnxruntime-web (WebAssembly), on 1 and 2 threads, batch 1, every configuration in its own child
  * process (bench-run.ts), all in one run. Prints one table of medians, ratios and peak memory, and
- * each target with whether this run met it.
+ * each target with whether this run met it. `--only NAME` measures the rows whose name contains
+ * NAME (`--only 'ConvNeXt-T (ours)'`), `--quick` fewer runs.
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -66,7 +67,8 @@ const ms = (m: Measured | undefined) => (m && m.times.length ? median(m.times) :
 const f1 = (v: number) => (Number.isNaN(v) ? '-' : v.toFixed(1));
 const f2 = (v: number) => (Number.isNaN(v) ? '-' : v.toFixed(2));
 
-export function benchFamilies(quick: boolean): void {
+/** `only`: measure just the rows whose name contains it (to measure one again on a quieter machine). */
+export function benchFamilies(quick: boolean, only?: string): void {
   console.log('## resdsl run: our JS executor vs onnxruntime-node vs onnxruntime-web (WebAssembly), batch 1, same run');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'resdsl-bench-families-'));
   try {
@@ -77,7 +79,7 @@ export function benchFamilies(quick: boolean): void {
       '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |',
     ];
     const targets: string[] = [];
-    for (const row of rows(dir)) {
+    for (const row of rows(dir).filter((r) => only === undefined || r.name.includes(only))) {
       console.log(`measuring ${row.name} (load average ${os.loadavg()[0]!.toFixed(2)})`);
       const m = measureModel(row.file, configs, args);
       const [o1, o2, n1, n2, w1, w2] = ['ours-1', 'ours-2', 'ort-1', 'ort-2', 'web-1', 'web-2'].map((c) => ms(m.get(c)));
@@ -97,4 +99,7 @@ export function benchFamilies(quick: boolean): void {
   }
 }
 
-if (process.argv[1] && process.argv[1].endsWith('bench-families.ts')) benchFamilies(process.argv.includes('--quick'));
+if (process.argv[1] && process.argv[1].endsWith('bench-families.ts')) {
+  const at = process.argv.indexOf('--only');
+  benchFamilies(process.argv.includes('--quick'), at > 0 ? process.argv[at + 1] : undefined);
+}

@@ -77,20 +77,20 @@ function inputDims(shape: readonly (number | string)[], batch: number, size: num
  * Our executor as `resdsl run` runs it: the compiled code in dist/ (what `npm run bench` builds
  * first), whose worker thread loads compiled JavaScript, or the sources when there is no build.
  */
-async function ours(): Promise<{ index: typeof import('../src/runtime/js/index.js'); lean: typeof import('../src/runtime/js/lean.js'); read: typeof import('../src/onnx/read.js'); files: typeof import('../src/node/external-data.js') }> {
+async function ours(): Promise<{ index: typeof import('../src/runtime/js/index.js'); lean: typeof import('../src/runtime/js/lean.js'); read: typeof import('../src/onnx/read.js'); files: typeof import('../src/node/external-data.js'); host: typeof import('../src/node/executor-host.js') }> {
   const built = existsSync(fileURLToPath(new URL('../dist/runtime/js/index.js', import.meta.url)));
   const at = (p: string) => new URL(built ? `../dist/${p}.js` : `../src/${p}.ts`, import.meta.url).href;
-  return { index: await import(at('runtime/js/index')), lean: await import(at('runtime/js/lean')), read: await import(at('onnx/read')), files: await import(at('node/external-data')) };
+  return { index: await import(at('runtime/js/index')), lean: await import(at('runtime/js/lean')), read: await import(at('onnx/read')), files: await import(at('node/external-data')), host: await import(at('node/executor-host')) };
 }
 
 /** A function running the model once, for each runtime; loaded only in the child that needs it. */
 async function session(path: string, runtime: Runtime, threads: number, kernel: Config['kernel'], inputName: string, dims: number[], data: Float32Array) {
   if (runtime === 'ours') {
-    const { index, lean, read, files } = await ours();
+    const { index, lean, read, files, host } = await ours();
     const model = read.decodeModel(readFileSync(path), files.modelFileOptions(path));
     if (!model.ok) throw new Error(model.error.message);
     // As run-model.ts does for a caller done with the model (the lowest peak memory).
-    const plan = lean.prepareLean(model.value, { threads: threads as 1 | 2, kernel, takeWeights: true });
+    const plan = lean.prepareLean(model.value, { ...host.nodeExecutorOptions(), threads: threads as 1 | 2, kernel, takeWeights: true });
     if (!plan.ok) throw new Error(plan.error.message);
     const feeds = new Map([[inputName, { dims, data }]]);
     return { once: async () => void index.run(plan.value, feeds), finish: () => index.dispose(plan.value) };

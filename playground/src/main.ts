@@ -69,13 +69,7 @@ const editor = createEditor($('editor'), examples.get(defaultExample) ?? '', onE
 const onnxWorker = new WorkerClient<Job, OnnxDone>(() => new Worker(new URL('./onnx-worker.ts', import.meta.url), { type: 'module' }));
 const graphWorker = new WorkerClient<GraphJob, GraphDone>(() => new Worker(new URL('./graph-worker.ts', import.meta.url), { type: 'module' }));
 const graphUi = graphControls(() => void refreshGraph());
-/**
- * The run worker (run-worker.ts) needs the JS executor bundled for a browser, which it is not yet
- * (src/runtime/js imports Node modules for its second thread; see the README's playground
- * section); until then the run pane says so. Once it bundles, this is
- * `new WorkerClient<Job, RunDone>(() => new Worker(new URL('./run-worker.ts', import.meta.url), { type: 'module' }))`.
- */
-let runWorker: WorkerClient<Job, RunDone> | undefined;
+const runWorker = new WorkerClient<Job, RunDone>(() => new Worker(new URL('./run-worker.ts', import.meta.url), { type: 'module' }));
 
 function banner(message: string | undefined): void {
   ui.banner.hidden = message === undefined;
@@ -119,11 +113,10 @@ function update(): void {
   saveFragment();
   if (!ui.onnx.hidden) void refreshOnnx();
   if (!ui.graph.hidden) void refreshGraph();
-  if (!ui.run.hidden && ui.run.dataset['state'] !== 'running') renderRunIdle(ui.run, currentJob(), ui.runButton, runWorker !== undefined);
+  if (!ui.run.hidden && ui.run.dataset['state'] !== 'running') renderRunIdle(ui.run, currentJob(), ui.runButton);
 }
 
 async function runNetwork(): Promise<void> {
-  if (!runWorker) return;
   const job = currentJob();
   renderRunPending(ui.run, ui.runButton);
   renderRun(ui.run, job, ui.runButton, await runWorker.request(job));
@@ -265,7 +258,7 @@ for (const tab of document.querySelectorAll<HTMLButtonElement>('[role=tab]')) {
     }
     if (tab.dataset['tab'] === 'onnx') void refreshOnnx();
     if (tab.dataset['tab'] === 'graph') void refreshGraph();
-    if (tab.dataset['tab'] === 'run' && ui.run.dataset['state'] !== 'running') renderRunIdle(ui.run, currentJob(), ui.runButton, runWorker !== undefined);
+    if (tab.dataset['tab'] === 'run' && ui.run.dataset['state'] !== 'running') renderRunIdle(ui.run, currentJob(), ui.runButton);
   });
 }
 

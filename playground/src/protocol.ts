@@ -55,9 +55,17 @@ export interface RunDone {
   /** Each output as `resdsl run` describes it. */
   outputs: OutputSummary[];
   inputShape: number[];
+  /** The executor's threads. */
+  threads: 1 | 2;
+  /** Its kernels: WebAssembly SIMD, with relaxed SIMD's multiply-add or without, or plain JS. */
+  kernel: 'wasm' | 'wasm-fma' | 'js';
   compileMs: number;
+  /** prepare(), and the second thread's start. */
   prepareMs: number;
+  /** The first run. */
   runMs: number;
+  /** A second run of the same input. */
+  warmRunMs: number;
 }
 
 export interface Request<J> {

@@ -1,16 +1,22 @@
 /**
- * The run pane: the network run once by the JS executor in a Web Worker (run-job.ts), on a seeded
+ * The run pane: the network run by the JS executor in a Web Worker (run-job.ts), on a seeded
  * random input of batch 1, as `resdsl run FILE --random --seed N` does; each output's shape, min,
- * max, mean (and NaN or infinite values, argmax of logits), and the times. Until the executor
- * bundles for a browser, the pane says so and gives the command that does the same run.
+ * max, mean (and NaN or infinite values, argmax of logits), and the times, with the command that
+ * makes the same run.
  */
 import type { OutputSummary } from '../../src/report/outputs.js';
 import { el } from './diagnostics.js';
+import { browserThreads } from './executor-host.js';
 import { defaultOptions } from './options.js';
 import type { Job, RunDone } from './protocol.js';
 import type { Outcome } from './worker-client.js';
 
 const num = (x: number | null) => (x === null ? '-' : x.toPrecision(5));
+const kernelNames = new Map<RunDone['kernel'], string>([
+  ['wasm-fma', 'WebAssembly SIMD (multiply-add)'],
+  ['wasm', 'WebAssembly SIMD'],
+  ['js', 'plain JS'],
+]);
 
 /** The command line that makes the same run. */
 export function runCommand(job: Job): string {
@@ -26,25 +32,17 @@ export function runCommand(job: Job): string {
 }
 
 function header(pane: HTMLElement, job: Job, button: HTMLButtonElement): void {
-  const p = el('p', 'hint', 'Runs the network once in the JS executor (one thread, in a Web Worker) on random normal values of batch 1, the same as ');
+  const threads = browserThreads() === 2 ? 'two threads' : 'one thread: two need a cross-origin isolated page';
+  const p = el('p', 'hint', `Runs the network in the JS executor (in a Web Worker, ${threads}) on random normal values of batch 1, the same as `);
   p.append(el('code', '', runCommand(job)), '.');
   pane.append(button, p);
 }
 
-export function renderRunIdle(pane: HTMLElement, job: Job, button: HTMLButtonElement, available: boolean): void {
+export function renderRunIdle(pane: HTMLElement, job: Job, button: HTMLButtonElement): void {
   pane.replaceChildren();
-  pane.dataset['state'] = available ? 'idle' : 'unavailable';
-  button.disabled = !available;
+  pane.dataset['state'] = 'idle';
+  button.disabled = false;
   header(pane, job, button);
-  if (!available) {
-    pane.append(
-      el(
-        'p',
-        'stale-note',
-        'Running is not available in the browser yet: the JS executor (src/runtime/js) imports Node modules for its second thread, so it does not bundle for a browser. The command above makes the same run.',
-      ),
-    );
-  }
 }
 
 export function renderRunPending(pane: HTMLElement, button: HTMLButtonElement): void {
@@ -88,12 +86,20 @@ export function renderRun(pane: HTMLElement, job: Job, button: HTMLButtonElement
   } else {
     pane.dataset['state'] = 'done';
     box.append(
-      el('p', 'onnx-status', `${r.network}: input [${r.inputShape.join(', ')}], seed ${job.options.seed}. Compiled in ${r.compileMs.toFixed(0)} ms, prepared in ${r.prepareMs.toFixed(0)} ms, ran in ${r.runMs.toFixed(1)} ms.`),
+      el(
+        'p',
+        'onnx-status',
+        `${r.network}: input [${r.inputShape.join(', ')}], seed ${job.options.seed}, ${r.threads} thread${r.threads === 1 ? '' : 's'}, ${kernelNames.get(r.kernel)} kernels. ` +
+          `Compiled in ${r.compileMs.toFixed(0)} ms, prepared in ${r.prepareMs.toFixed(0)} ms, ran in ${r.runMs.toFixed(1)} ms (again: ${r.warmRunMs.toFixed(1)} ms).`,
+      ),
       outputsTable(r.outputs),
     );
     // the exact numbers, for a test or a person comparing with `resdsl run --json`
     box.dataset['outputs'] = JSON.stringify(r.outputs);
     box.dataset['runMs'] = String(r.runMs);
+    box.dataset['warmRunMs'] = String(r.warmRunMs);
+    box.dataset['threads'] = String(r.threads);
+    box.dataset['kernel'] = r.kernel;
   }
   pane.append(box);
 }

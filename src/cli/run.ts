@@ -13,6 +13,7 @@ import { npzFits, writeNpz } from '../io/npz.js';
 import type { Tensor } from '../io/tensor.js';
 import type { OnnxModel } from '../onnx/model.js';
 import { decodeModel } from '../onnx/read.js';
+import { nodeExecutorOptions } from '../node/executor-host.js';
 import { modelFileOptions } from '../node/external-data.js';
 import { progress } from '../node/progress.js';
 import { describeOutput, renderOutput } from '../report/outputs.js';
@@ -122,7 +123,7 @@ export async function runCommand(args: Parsed, io: Io): Promise<number> {
     if (out !== undefined) checkOutputs(out, model.outputs.map((o) => o.name).filter((n) => wanted === undefined || n === wanted), file);
     const { input, note } = makeInput(model, args, file);
     const bar = progress(`run ${file}`, { enabled: !args.flag('json') });
-    const r = inFile(await runModel(model, input, { runtime, threads, repeat, onRun: (i, n) => bar.update(i, n, 'timed runs') }).finally(() => bar.done()), file);
+    const r = inFile(await runModel(model, input, { runtime, threads, repeat, executor: nodeExecutorOptions(), onRun: (i, n) => bar.update(i, n, 'timed runs') }).finally(() => bar.done()), file);
     if (!r.ok) throw new Failed(r.error);
     const outputs = r.value.outputs.filter((o) => wanted === undefined || o.name === wanted);
     const summaries = outputs.map((o) => describeOutput(o.name, o.tensor));

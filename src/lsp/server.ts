@@ -11,12 +11,15 @@ import {
   CompletionItemKind,
   createConnection,
   DocumentSymbol,
+  ErrorCodes,
   MarkupKind,
+  ResponseError,
   StreamMessageReader,
   StreamMessageWriter,
   SymbolKind,
   TextDocuments,
   TextDocumentSyncKind,
+  TextEdit,
   type CompletionItem,
   type Connection,
   type Location,
@@ -29,6 +32,7 @@ import { completions, signatureHelp, type Item } from './complete.js';
 import { diagnosticsByUri } from './diagnostics.js';
 import { hover } from './hover.js';
 import { definition, documentSymbols, references, symbolKeyAt, type Place, type SymbolInfo } from './navigate.js';
+import { rename, renameTarget } from './rename.js';
 import { offsetAt, pathToUri, rangeOf, spanRange, uriToPath } from './text.js';
 import { workspaceAnalyses } from './workspace.js';
 
@@ -116,6 +120,15 @@ export function startServer(input: NodeJS.ReadableStream, output: NodeJS.Writabl
     }
   }
 
+  /** The analyses of every open document and of the workspace's other files (for references and rename). */
+  const everyAnalysis = (): Analysis[] => {
+    const open = documents.all().flatMap((d) => {
+      const x = current(d.uri);
+      return x ? [x] : [];
+    });
+    return [...open, ...workspaceAnalyses(roots, new Set(open.map((x) => x.path)), openText)];
+  };
+
   const location = (p: Place): Location | undefined => {
     const text = openText(p.path) ?? readText(p.path);
     return text === undefined ? undefined : { uri: uriOfPath(p.path), range: spanRange(text, p.span) };
@@ -135,6 +148,7 @@ export function startServer(input: NodeJS.ReadableStream, output: NodeJS.Writabl
         referencesProvider: true,
         documentSymbolProvider: true,
         documentFormattingProvider: true,
+        renameProvider: { prepareProvider: true },
         completionProvider: { triggerCharacters: ['(', ',', '/', ' '] },
         signatureHelpProvider: { triggerCharacters: ['(', ','] },
       },
@@ -175,13 +189,36 @@ export function startServer(input: NodeJS.ReadableStream, output: NodeJS.Writabl
       if (a === undefined) return [];
       const key = symbolKeyAt(a, offsetAt(a.text, p.position));
       if (key === undefined) return [];
-      const open = documents.all().flatMap((d) => {
-        const x = current(d.uri);
-        return x ? [x] : [];
-      });
-      const all = [...open, ...workspaceAnalyses(roots, new Set(open.map((x) => x.path)), openText)];
-      return references(all, key, p.context.includeDeclaration).flatMap((r) => location(r) ?? []);
+      return references(everyAnalysis(), key, p.context.includeDeclaration).flatMap((r) => location(r) ?? []);
     }, []),
+  );
+
+  connection.onPrepareRename((p) =>
+    safely('rename', () => {
+      const a = current(p.textDocument.uri);
+      if (a === undefined) return null;
+      const t = renameTarget(a, offsetAt(a.text, p.position), everyAnalysis());
+      return t.ok ? { range: spanRange(a.text, t.span), placeholder: t.name } : new ResponseError(ErrorCodes.InvalidRequest, t.reason);
+    }, null),
+  );
+
+  connection.onRenameRequest((p) =>
+    safely('rename', () => {
+      const a = current(p.textDocument.uri);
+      if (a === undefined) return null;
+      const all = everyAnalysis();
+      const t = renameTarget(a, offsetAt(a.text, p.position), all);
+      if (!t.ok) return new ResponseError(ErrorCodes.InvalidRequest, t.reason);
+      const textOf = (f: string) => openText(f) ?? readText(f);
+      const r = rename(a, t.key, p.newName, all, textOf);
+      if (!r.ok) return new ResponseError(ErrorCodes.InvalidRequest, r.reason);
+      const changes: Record<string, TextEdit[]> = Object.create(null) as Record<string, TextEdit[]>;
+      for (const [f, list] of r.edits) {
+        const text = textOf(f)!;
+        changes[uriOfPath(f)] = list.map((e) => TextEdit.replace(spanRange(text, e.span), e.newText));
+      }
+      return { changes };
+    }, null),
   );
 
   connection.onDocumentSymbol((p) =>

@@ -78,7 +78,11 @@ const messages: IParserErrorMessageProvider = {
   },
 };
 
-/** Chevrotain internals overridden below (stable since v4, not in its type declarations). */
+/**
+ * Chevrotain internals overridden below (stable since v4, not in its type declarations): the
+ * reason package.json pins one exact chevrotain version. test/parser/chevrotain-internals.test.ts
+ * fails on an upgrade that drops them or changes what they do.
+ */
 interface Internals {
   canRecoverWithSingleTokenInsertion(this: CstParserInstance, expected: TokenType, follows: TokenType[]): boolean;
   SAVE_ERROR(this: CstParserInstance, error: Error): Error;

@@ -7,7 +7,8 @@ import type { Value } from '../ir/elaborate/values.js';
 import { unsupported } from './errors.js';
 import type { Dims } from './layer.js';
 import * as py from './py/expr.js';
-import { namesOf, type PyExpr, type PyValue } from './py/expr.js';
+import { type PyExpr, type PyValue } from './py/expr.js';
+import { namesOf, pyEqual } from './py/evaluate.js';
 import { literal, type SlotType } from './slots.js';
 import type { SigParam } from './signature.js';
 import type { ArgSource, TTerm } from './trace.js';
@@ -112,7 +113,7 @@ export function sourceCandidates(
   const [f, r] = [distinct(firsts), distinct(rest)];
   if (f.length !== 1 || r.length !== 1 || c.loops.size === 0) return all.map((s) => tr(s, undefined));
   const restWant = rest.map(want);
-  const same = restWant.every((w) => py.pyEqual(w, restWant[0]!));
+  const same = restWant.every((w) => pyEqual(w, restWant[0]!));
   const a = tr(f[0], undefined);
   const b = tr(r[0], same ? restWant[0] : undefined);
   const v = [...c.loops.values()][0]!;

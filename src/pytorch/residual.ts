@@ -11,7 +11,8 @@ import { attrName, call, channelsOf, checkAttr, condition, dimsOf, envOf, flag, 
 import { unsupported } from './errors.js';
 import type { Dims } from './layer.js';
 import * as py from './py/expr.js';
-import { tryEvaluate, type PyExpr, type PyValue } from './py/expr.js';
+import { type PyExpr, type PyValue } from './py/expr.js';
+import { tryEvaluate } from './py/evaluate.js';
 import { assign, type PyStmt } from './py/format.js';
 import { moduleOf, sequence } from './sequence.js';
 import type { TItem, TOperand, TTerm } from './trace.js';

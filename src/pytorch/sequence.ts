@@ -10,7 +10,8 @@ import { afterConditional, assuming, condition, dimsOf, envOf, flat, fresh, iden
 import { unsupported } from './errors.js';
 import { layerCode, type Dims } from './layer.js';
 import * as py from './py/expr.js';
-import { namesOf, print, type PyExpr, type PyValue } from './py/expr.js';
+import { print, type PyExpr, type PyValue } from './py/expr.js';
+import { namesOf } from './py/evaluate.js';
 import { assign, type PyStmt } from './py/format.js';
 import type { TItem, TTerm } from './trace.js';
 import { translate } from './translate.js';

@@ -13,7 +13,8 @@
 import type { Span } from '../diagnostics/span.js';
 import { unsupported } from './errors.js';
 import * as py from './py/expr.js';
-import { namesOf, print, tryEvaluate, type PyEnv, type PyExpr, type PyValue } from './py/expr.js';
+import { print, type PyExpr, type PyValue } from './py/expr.js';
+import { namesOf, pyEqual, tryEvaluate, type PyEnv } from './py/evaluate.js';
 
 export type SlotType = 'int' | 'float' | 'bool' | 'str' | 'ints' | 'cls';
 
@@ -43,9 +44,9 @@ function fits(type: SlotType, got: PyValue, want: PyValue): 'yes' | 'int' | 'no'
     case 'float':
       return (got.t === 'float' || got.t === 'int') && (want.t === 'float' || want.t === 'int') && got.v === want.v ? 'yes' : 'no';
     case 'ints':
-      return got.t === 'list' && want.t === 'list' && py.pyEqual(got, want) && got.v.every((x) => x.t === 'int') ? 'yes' : 'no';
+      return got.t === 'list' && want.t === 'list' && pyEqual(got, want) && got.v.every((x) => x.t === 'int') ? 'yes' : 'no';
     default:
-      return got.t === want.t && py.pyEqual(got, want) ? 'yes' : 'no';
+      return got.t === want.t && pyEqual(got, want) ? 'yes' : 'no';
   }
 }
 
@@ -151,7 +152,7 @@ export interface ResolveOptions {
 export function resolve(slot: Slot, opts: ResolveOptions): PyExpr {
   const first = slot.samples[0];
   if (!first) throw new Error(`internal: ${slot.what} has no samples`);
-  const same = slot.samples.every((s) => py.pyEqual(s.want, first.want) && s.want.t === first.want.t);
+  const same = slot.samples.every((s) => pyEqual(s.want, first.want) && s.want.t === first.want.t);
   if (opts.concrete) {
     if (!same) throw new Error(`internal: ${slot.what} differs within the network's class`);
     return literal(slot.type, first.want);

@@ -6,7 +6,7 @@
  */
 import * as ort from 'onnxruntime-node';
 import { fail, ok, type Result } from '../diagnostics/result.js';
-import { dispose, run, RunError, type Tensor, type Value } from './js/index.js';
+import { dispose, run, RunError, type PrepareOptions, type Tensor, type Value } from './js/index.js';
 import { prepareLean } from './js/lean.js';
 import type { OnnxModel } from '../onnx/model.js';
 import { encodeModel } from '../onnx/write.js';
@@ -23,6 +23,8 @@ export interface RunOptions {
    * it packs its own copy: the lowest peak memory, for a caller that is done with the model.
    */
   takeWeights?: boolean;
+  /** The JS executor's host and kernels (src/node/executor-host.ts in Node): two threads need a host. */
+  executor?: Pick<PrepareOptions, 'host' | 'kernel' | 'fma'>;
   /** Called after each timed run (for a progress line): how many are done, of how many. */
   onRun?: (done: number, count: number) => void;
 }
@@ -45,7 +47,7 @@ export async function runModel(model: OnnxModel, input: Tensor, opts: RunOptions
 }
 
 async function runJs(model: OnnxModel, input: Tensor, opts: RunOptions): Promise<Result<RunOutcome>> {
-  const plan = prepareLean(model, { threads: opts.threads, takeWeights: opts.takeWeights ?? false });
+  const plan = prepareLean(model, { ...opts.executor, threads: opts.threads, takeWeights: opts.takeWeights ?? false });
   if (!plan.ok) return plan;
   try {
     const feeds = new Map([[model.inputs[0]!.name, input]]);

@@ -2,7 +2,8 @@
  * The architecture, checked: src/ is layered, each layer importing only itself and the layers
  * below it (from the CLI down to the language core, never back up); no file imports itself back
  * through others (type-only imports aside, which vanish at run time); and the core (everything up
- * to the pipeline, the formats and reports) imports no Node module, so that it runs in a browser.
+ * to the pipeline, the formats and reports, and the JS executor) imports no Node module and uses
+ * no Node global, so that it runs in a browser.
  * Imports are read with the TypeScript compiler's own parser.
  */
 import * as fs from 'node:fs';
@@ -27,13 +28,19 @@ const layers: readonly (readonly string[])[] = [
   ['pipeline/'],
   ['report/', 'graph/'],
   ['pytorch/'],
-  ['runtime/'],
+  ['runtime/js/'],
+  ['runtime/run-model.ts'],
   ['node/'],
   ['lsp/'],
   ['cli/'],
 ];
-/** The layers that may import Node's modules: the executor (threads), the Node host, the language server, the CLI. */
-const nodeLayers = new Set(['runtime/', 'node/', 'lsp/', 'cli/']);
+/**
+ * The layers that may use Node: the runner beside onnxruntime-node, the Node host (the executor's
+ * threads among it), the language server, the CLI. The executor itself (runtime/js/) may not.
+ */
+const nodeLayers = new Set(['runtime/run-model.ts', 'node/', 'lsp/', 'cli/']);
+/** Node's globals, which a browser does not have (a `typeof` test of one is allowed). */
+const nodeGlobals = new Set(['process', 'require', 'Buffer', '__dirname', '__filename']);
 
 function files(dir: string): string[] {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(path.join(dir, e.name)) : e.name.endsWith('.ts') ? [path.join(dir, e.name)] : []));
@@ -66,6 +73,24 @@ function importsOf(file: string): Import[] {
     ts.forEachChild(n, visit);
   };
   visit(sf);
+  return out;
+}
+
+/** Uses of Node's globals in a file, outside `typeof` (`process.env` at line 12 -> 'process:12'). */
+function nodeGlobalsIn(file: string): string[] {
+  const sf = ts.createSourceFile(file, fs.readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, true);
+  const out: string[] = [];
+  const visit = (n: ts.Node, inTypeof: boolean) => {
+    if (ts.isTypeOfExpression(n)) inTypeof = true;
+    if (ts.isIdentifier(n) && nodeGlobals.has(n.text) && !inTypeof) {
+      const p = n.parent;
+      // a property name (`x.process`, `{ process: 1 }`) or a type is not the global
+      const isName = (ts.isPropertyAccessExpression(p) && p.name === n) || (ts.isPropertyAssignment(p) && p.name === n) || ts.isTypeReferenceNode(p) || ts.isQualifiedName(p);
+      if (!isName) out.push(`${n.text}:${sf.getLineAndCharacterOfPosition(n.getStart()).line + 1}`);
+    }
+    ts.forEachChild(n, (c) => visit(c, inTypeof));
+  };
+  visit(sf, false);
   return out;
 }
 
@@ -106,13 +131,22 @@ describe('the architecture of src/', () => {
     expect(cycles).toEqual([]);
   });
 
-  it('keeps Node out of the core: only the executor, the Node host and the CLI import node: modules', () => {
+  it('keeps Node out of the core and the executor: only the Node host, the language server and the CLI import node: modules', () => {
     const offenders: string[] = [];
     const builtins = new Set(['fs', 'path', 'os', 'url', 'crypto', 'module', 'child_process', 'worker_threads', 'util', 'v8', 'process', 'buffer', 'stream']);
     for (const [f, imps] of graph) {
       const layer = layers[layerOf(f)]!;
       if (layer.some((p) => nodeLayers.has(p))) continue;
       for (const i of imps) if (i.spec.startsWith('node:') || builtins.has(i.spec.split('/')[0]!)) offenders.push(`${rel(f)} imports ${i.spec}`);
+    }
+    expect(offenders).toEqual([]);
+  });
+
+  it('keeps Node out of the core and the executor: no Node global (process, require, Buffer) either', () => {
+    const offenders: string[] = [];
+    for (const f of all) {
+      if (layers[layerOf(f)]!.some((p) => nodeLayers.has(p))) continue;
+      for (const g of nodeGlobalsIn(f)) offenders.push(`${rel(f)} uses ${g}`);
     }
     expect(offenders).toEqual([]);
   });

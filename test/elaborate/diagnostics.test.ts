@@ -31,6 +31,8 @@ const cases: [string, string, string, { network?: string }?][] = [
   ['E0114', 'in given and disagreeing with the input', 'block res(in, out) <conv3; bn; relu; conv3; bn> + shortcut\n' + net('  res(64, 128)')],
   ['E0115', 'an integer literal beyond 2^53', net('  conv3(99_999_999_999_999_999)')],
   ['E0116', 'an output naming a label that does not exist', net('  conv3(16)\n  output feats = trunk')],
+  ['E0116', 'an output naming a label whose item is absent', net('  conv3(16)\n  trunk: gelu if 1 > 2\n  output feats = trunk')],
+  ['E0116', 'an output naming a label that comes after it', net('  conv3(16)\n  output feats = trunk\n  trunk: relu')],
   ['E0118', 'an input statement inside a block', 'block b(out) {\n  input x0: f32[N, 3, 8, 8]\n  conv3\n}\n' + net('  b(8)')],
   ['E0201', 'a residual whose identity does not fit, inside an expanded block', 'block down(out) <conv3(stride = 2); bn> + identity\n' + net('  conv3(16)\n  stage: down(32)')],
   ['E0203', 'a pooling window larger than its input', net('  maxpool(k = 3, stride = 1)', 'f32[N, 3, 2, 2]')],

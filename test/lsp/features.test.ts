@@ -1,7 +1,7 @@
 /**
  * The language server's answers, in process, on small programs where the right answer is known:
  * a layer of a block used twice (a type per use), a labelled stage, parameters (definition and
- * references), completion after `use std/` and of a block's keyword arguments, signature help by
+ * references, with keyword arguments at call sites), rename (and its refusals), completion after `use std/` and of a block's keyword arguments, signature help by
  * position and by name, nested symbols, and a syntax error's partial tree.
  */
 import * as path from 'node:path';
@@ -10,6 +10,7 @@ import { analyze } from '../../src/lsp/analysis.js';
 import { completions, signatureHelp } from '../../src/lsp/complete.js';
 import { hover } from '../../src/lsp/hover.js';
 import { definition, documentSymbols, references, symbolKeyAt } from '../../src/lsp/navigate.js';
+import { applyEdits, rename, renameTarget } from '../../src/lsp/rename.js';
 
 const file = path.resolve('test/lsp/features.resdsl');
 const text = `# A block used twice.
@@ -55,7 +56,43 @@ describe('language server features', () => {
     expect(d.path).toBe(file);
     expect(d.span.start).toBe(at('stride = 1'));
     const key = symbolKeyAt(a, at('stride = 1'))!;
-    expect(references([a], key, false).map((r) => r.span.start)).toEqual([at('stride = stride', 9)]);
+    // the value `stride` in the block, and the keyword argument naming the parameter at a call
+    expect(references([a], key, false).map((r) => r.span.start)).toEqual([at('stride = stride', 9), at('stride = 2')]);
+  });
+
+  it('renames a block, and a parameter with its keyword arguments at call sites (not a layer\'s)', () => {
+    const textOf = (p: string) => (p === file ? text : undefined);
+    const renamed = (offset: number, name: string) => {
+      const t = renameTarget(a, offset, [a]);
+      if (!t.ok) throw new Error(t.reason);
+      const r = rename(a, t.key, name, [a], textOf);
+      if (!r.ok) throw new Error(r.reason);
+      expect([...r.edits.keys()]).toEqual([file]);
+      return applyEdits(text, r.edits.get(file)!);
+    };
+    expect(renamed(at('two(8)', 1), 'pair')).toBe(text.replaceAll('two(', 'pair('));
+    const t = renameTarget(a, at('two(16'), [a]);
+    expect(t.ok && t.name).toBe('two');
+    expect(renamed(at('stride = 1'), 'step')).toBe(
+      text.replace('stride = 1', 'step = 1').replace('stride = stride', 'stride = step').replace('stride = 2', 'step = 2'),
+    );
+  });
+
+  it('refuses a rename that is not possible, with the reason', () => {
+    const textOf = (p: string) => (p === file ? text : undefined);
+    const reason = (offset: number, name: string) => {
+      const t = renameTarget(a, offset, [a]);
+      if (!t.ok) return t.reason;
+      const r = rename(a, t.key, name, [a], textOf);
+      return r.ok ? 'ok' : r.reason;
+    };
+    expect(reason(at('conv3'), 'conv')).toMatch(/only a block, a network, a parameter/);
+    expect(reason(at('two(8)'), 'block')).toMatch(/is not a name/);
+    expect(reason(at('two(8)'), 'a b')).toMatch(/is not a name/);
+    expect(reason(at('two(8)'), 'n')).toMatch(/would give/);
+    expect(reason(at('two(8)'), 'relu')).toMatch(/would give/);
+    expect(reason(at('stride = 1'), 'out')).toMatch(/would give/);
+    expect(reason(at('two(8)'), 'ok_name')).toBe('ok');
   });
 
   it('completes std modules after use std/, and a block\'s keyword arguments', () => {

@@ -11,6 +11,7 @@ import { completions, signatureHelp } from '../../src/lsp/complete.js';
 import { diagnosticsByUri } from '../../src/lsp/diagnostics.js';
 import { hover } from '../../src/lsp/hover.js';
 import { definition, documentSymbols, references, symbolKeyAt } from '../../src/lsp/navigate.js';
+import { rename, renameTarget } from '../../src/lsp/rename.js';
 import { texts } from './inputs.js';
 
 const seed = 20_261_130;
@@ -27,6 +28,8 @@ function exercise(text: string, offsets: number[]): void {
     definition(a, o);
     const key = symbolKeyAt(a, o);
     if (key !== undefined) references([a], key, true);
+    const t = renameTarget(a, o, [a]);
+    if (t.ok) rename(a, t.key, 'renamed_name', [a], (p) => (p === file ? text : undefined));
     completions(a, text, o, ['resnet']);
     signatureHelp(a, text, o);
   }

@@ -133,6 +133,43 @@ describe('resdsl lsp', () => {
     expect(fmt[0]!.newText).toBe('network n {\n  input img: f32[N, 3, 8, 8]\n  relu\n}\n');
   });
 
+  it('renames a block across the files that use it, and refuses with a reason', async () => {
+    const lib = path.join(dir, 'rename-lib.resdsl');
+    const main = path.join(dir, 'rename-main.resdsl');
+    const libText = 'block blk(out, width = 1) <conv3(out * width); bn; relu>\n';
+    const mainText = 'use "./rename-lib.resdsl"\n\nnetwork n {\n  input img: f32[N, 3, 8, 8]\n  blk(8, width = 2); blk(8)\n}\n';
+    fs.writeFileSync(lib, libText);
+    fs.writeFileSync(main, mainText);
+    client.open(uriOf(main), mainText);
+    const prep = await client.request<{ range: { start: unknown }; placeholder: string }>('textDocument/prepareRename', { textDocument: { uri: uriOf(main) }, position: positionOf(mainText, 'blk(8)', 1) });
+    expect(prep.placeholder).toBe('blk');
+    const edit = await client.request<{ changes: Record<string, { range: { start: unknown }; newText: string }[]> }>('textDocument/rename', {
+      textDocument: { uri: uriOf(main) },
+      position: positionOf(mainText, 'blk(8)', 1),
+      newName: 'unit',
+    });
+    expect(Object.keys(edit.changes).sort()).toEqual([uriOf(lib), uriOf(main)].sort());
+    expect(edit.changes[uriOf(lib)]!.map((e) => e.range.start)).toEqual([positionOf(libText, 'blk')]);
+    expect(edit.changes[uriOf(main)]!.map((e) => e.newText)).toEqual(['unit', 'unit']);
+    // a keyword argument renames with its parameter
+    const param = await client.request<{ changes: Record<string, { range: { start: unknown } }[]> }>('textDocument/rename', {
+      textDocument: { uri: uriOf(main) },
+      position: positionOf(mainText, 'width = 2', 1),
+      newName: 'factor',
+    });
+    expect(param.changes[uriOf(main)]!.map((e) => e.range.start)).toEqual([positionOf(mainText, 'width = 2')]);
+    expect(param.changes[uriOf(lib)]!.length).toBe(2);
+    await expect(
+      client.request('textDocument/rename', { textDocument: { uri: uriOf(main) }, position: positionOf(mainText, 'blk(8)', 1), newName: 'relu' }),
+    ).rejects.toThrow(/would give/);
+    // a block of std: opened in another test; open it here too (the server keeps one copy per URI)
+    const r18 = fs.readFileSync('examples/resnet18.resdsl', 'utf8');
+    client.open(uriOf('examples/resnet18.resdsl'), r18);
+    await expect(
+      client.request('textDocument/prepareRename', { textDocument: { uri: uriOf('examples/resnet18.resdsl') }, position: positionOf(r18, 'basic', 2) }),
+    ).rejects.toThrow(/standard library/);
+  });
+
   it('shows errors across used files: in the used file, and at the use that reaches it', async () => {
     const lib = path.join(dir, 'lib.resdsl');
     const main = path.join(dir, 'main.resdsl');
@@ -170,6 +207,8 @@ describe('resdsl lsp on any document', () => {
         await client.request('textDocument/completion', { textDocument: { uri }, position });
         await client.request('textDocument/signatureHelp', { textDocument: { uri }, position });
         await client.request('textDocument/references', { textDocument: { uri }, position, context: { includeDeclaration: true } });
+        // refused (an error answer) or a workspace edit: either way the server stays up
+        await client.request('textDocument/rename', { textDocument: { uri }, position, newName: 'renamed_name' }).catch(() => undefined);
       }
       await client.request('textDocument/documentSymbol', { textDocument: { uri } });
       await client.request('textDocument/formatting', { textDocument: { uri }, options: { tabSize: 2, insertSpaces: true } });

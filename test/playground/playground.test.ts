@@ -5,8 +5,10 @@
  * typed text is highlighted; a typed mistake is underlined with the compiler's message, code and help; the fix shows the
  * exact parameter count; the link keeps the source; the graph pane shows `resdsl graph`'s SVG;
  * the downloaded ONNX file is byte-identical to `resdsl compile`'s; the run pane's output stats
- * are `resdsl run`'s (once the executor bundles for a browser; until then that test skips). Timings (time to interactive, keystroke updates in ResNet-50) are printed
- * with the machine's load; they are asserted only loosely, since the machine is shared.
+ * are `resdsl run`'s for the same seed, on one thread (a plain static host) and on two (the same
+ * site served cross-origin isolated). Timings (time to interactive, keystroke updates in
+ * ResNet-50, the run) are printed with the machine's load; they are asserted only loosely, since
+ * the machine is shared.
  *
  * Screenshots of the main states are written to test/playground/screenshots/ (gitignored) for a
  * person to look at. Every temporary folder (the build, the browser profile, the CLI's output)
@@ -56,6 +58,49 @@ network tiny_net {
 const load = () => os.loadavg().map((x) => x.toFixed(2)).join(', ');
 const fmt = (xs: number[]) => xs.map((x) => x.toFixed(1)).join(', ');
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+interface Stats {
+  name: string;
+  shape: number[];
+  min: number | null;
+  max: number | null;
+  mean: number | null;
+  nan: number;
+  inf: number;
+  argmax?: number[];
+}
+
+/** The page's output stats equal the CLI's: shapes, counts and argmax exactly, numbers within 1e-4 x max(1, |max|, |min|). */
+function expectSameStats(page: Stats[], cli: Stats[]): void {
+  expect(page.map((s) => [s.name, s.shape, s.nan, s.inf, s.argmax])).toEqual(cli.map((s) => [s.name, s.shape, s.nan, s.inf, s.argmax]));
+  for (const [i, c] of cli.entries()) {
+    const scale = Math.max(1, Math.abs(c.max ?? 0), Math.abs(c.min ?? 0));
+    for (const k of ['min', 'max', 'mean'] as const) {
+      const got = page[i]![k];
+      const want = c[k];
+      if (want === null) expect(got).toBeNull();
+      else expect(Math.abs(got! - want), `${c.name} ${k}: ${got} vs ${want}`).toBeLessThanOrEqual(1e-4 * scale);
+    }
+  }
+}
+
+/** Runs the picked example in `page`'s run pane; its output stats and times. */
+async function runInPane(page: Page): Promise<{ outputs: Stats[]; runMs: number; warmRunMs: number; threads: number; kernel: string }> {
+  await page.click('[role=tab][data-tab=run]');
+  await page.click('#pane-run button.run');
+  await page.waitForSelector('#pane-run[data-state=done], #pane-run[data-state=failed]', { timeout: 120_000 });
+  const failures = await page.locator('#pane-run .failure').allTextContents();
+  expect(failures).toEqual([]);
+  const box = page.locator('#pane-run .run-result');
+  const attr = async (name: string) => (await box.getAttribute(name))!;
+  return {
+    outputs: JSON.parse(await attr('data-outputs')) as Stats[],
+    runMs: Number(await attr('data-run-ms')),
+    warmRunMs: Number(await attr('data-warm-run-ms')),
+    threads: Number(await attr('data-threads')),
+    kernel: await attr('data-kernel'),
+  };
+}
 
 /** Waits for the page's next update after `act` (the page bumps data-version at each one). */
 async function afterUpdate(page: Page, act: () => Promise<void>): Promise<void> {
@@ -142,7 +187,8 @@ suite('the playground in Chromium', () => {
 
   it('builds a bundle with no Node module in it', () => {
     expect(built.files).toContain('index.html');
-    expect(built.files.some((f) => /onnx-worker.*\.js$/.test(f))).toBe(true);
+    // the workers' own chunks are in the bundle too, and were searched: the run worker holds the executor
+    for (const w of ['onnx-worker', 'graph-worker', 'run-worker', 'engine-worker']) expect(built.files.some((f) => new RegExp(`${w}.*\\.js$`).test(f)), w).toBe(true);
     expect(built.nodeImports).toEqual([]);
   });
 
@@ -283,25 +329,37 @@ suite('the playground in Chromium', () => {
     expect(median(t.updates)).toBeLessThan(2000);
   });
 
-  it('runs CIFAR ResNet-20 in a Web Worker with the output stats of resdsl run for the same seed', async (ctx) => {
+  it('runs CIFAR ResNet-20 in a Web Worker, on one thread, with the output stats of resdsl run for the same seed', async () => {
     await pickExample(page, 'cifar_resnet20');
     await page.click('[role=tab][data-tab=run]');
     await expect(page.textContent('#pane-run')).resolves.toContain('resdsl run examples/cifar_resnet20.resdsl --random --seed 0');
+    const r = await runInPane(page);
+    console.log(`CIFAR ResNet-20 in the page's run worker, 1 thread: first run ${r.runMs.toFixed(1)} ms, second ${r.warmRunMs.toFixed(1)} ms (load average ${load()})`);
+    expect(r.threads).toBe(1);
+    // Chromium has SIMD and relaxed SIMD: the generated kernels, not the JS fallback
+    expect(r.kernel).toBe('wasm-fma');
+    expectSameStats(r.outputs, (await cliRunStats) as Stats[]);
     await page.screenshot({ path: path.join(shots, '5-run.png') });
-    if (!built.files.some((f) => /run-worker.*\.js$/.test(f))) {
-      // the run worker is wired in main.ts once the executor bundles for a browser (see README)
-      console.log('run pane: skipped, the JS executor does not bundle for a browser yet (test/playground/run-job.test.ts runs its job in Node)');
-      ctx.skip();
+  });
+
+  it('runs it on two threads where the page is cross-origin isolated, with the same stats', async () => {
+    const isolated = await serveStatic(path.join(tmp, 'site'), { isolated: true });
+    const other = await chrome.context.newPage();
+    other.on('pageerror', (e) => pageErrors.push(e.message));
+    try {
+      await other.goto(`${isolated.url}#example=cifar_resnet20`);
+      await other.waitForSelector('html[data-ready="1"]', { timeout: 60_000 });
+      expect(await other.evaluate(() => crossOriginIsolated)).toBe(true);
+      const r = await runInPane(other);
+      console.log(`CIFAR ResNet-20 in the page's run worker, 2 threads: first run ${r.runMs.toFixed(1)} ms, second ${r.warmRunMs.toFixed(1)} ms (load average ${load()})`);
+      expect(r.threads).toBe(2);
+    expect(r.kernel).toBe('wasm-fma');
+      expectSameStats(r.outputs, (await cliRunStats) as Stats[]);
+      await other.screenshot({ path: path.join(shots, '6-run-two-threads.png') });
+    } finally {
+      await other.close();
+      await isolated.close();
     }
-    await page.click('#pane-run button.run');
-    await page.waitForSelector('#pane-run[data-state=done], #pane-run[data-state=failed]', { timeout: 120_000 });
-    await expect(page.textContent('#pane-run .failure').catch(() => '')).resolves.toBe('');
-    const box = page.locator('#pane-run .run-result');
-    const outputs = JSON.parse((await box.getAttribute('data-outputs'))!);
-    const runMs = Number(await box.getAttribute('data-run-ms'));
-    console.log(`CIFAR ResNet-20 in the page's run worker: ${runMs.toFixed(1)} ms (load average ${load()})`);
-    expect(outputs).toEqual(await cliRunStats);
-    await page.screenshot({ path: path.join(shots, '5-run.png') });
   });
 
   it('answers a damaged or foreign link with a message, and shows the default example', async () => {

@@ -1,8 +1,8 @@
 /**
  * The run pane's job (playground/src/run-job.ts: compile, the seeded input, the JS executor on one
  * thread, the output description) run here in Node, against the real `resdsl run --random --seed N
- * --json` of the same file: the same numbers. The browser test runs the same job in a Web Worker
- * once the executor bundles for a browser.
+ * --json` of the same file: the same numbers, on one thread and on two (Node's host here; the
+ * browser test runs the same job in a Web Worker, with a nested one as the second thread).
  */
 import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -11,6 +11,7 @@ import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { defaultOptions } from '../../playground/src/options.js';
 import { runJob } from '../../playground/src/run-job.js';
+import { nodeExecutorHost } from '../../src/node/executor-host.js';
 
 const repo = path.resolve(new URL('../..', import.meta.url).pathname);
 const run = promisify(execFile);
@@ -21,13 +22,18 @@ async function cliRun(file: string, seed: number): Promise<unknown> {
 }
 
 describe("the run pane's job", () => {
-  it.each([0, 7])('gives the output stats of resdsl run for CIFAR ResNet-20, seed %i', async (seed) => {
+  it.each([
+    [0, 1],
+    [7, 2],
+  ] as const)('gives the output stats of resdsl run for CIFAR ResNet-20, seed %i, on %i thread(s)', async (seed, threads) => {
     const file = 'examples/cifar_resnet20.resdsl';
     const [job, cli] = await Promise.all([
-      runJob({ file, text: fs.readFileSync(path.join(repo, file), 'utf8'), options: { ...defaultOptions, seed } }),
+      runJob({ file, text: fs.readFileSync(path.join(repo, file), 'utf8'), options: { ...defaultOptions, seed } }, { threads, host: nodeExecutorHost }),
       cliRun(file, seed),
     ]);
     if (!job.ok) throw new Error(job.message);
+    expect(job.threads).toBe(threads);
+    expect(job.kernel).toBe('wasm-fma');
     expect(job.inputShape).toEqual([1, 3, 32, 32]);
     expect(job.outputs).toEqual(cli);
   });

@@ -1,7 +1,9 @@
 /**
  * A static file server for the built playground, on 127.0.0.1 at a free port: what any static
  * host does, and nothing more (GET and HEAD of files under the root; no listing, no way out of
- * the root). Closed by the test.
+ * the root). With `isolated`, it also sends the two headers that make a page cross-origin
+ * isolated (COOP and COEP, as hosts that allow headers can): the run pane then has two threads.
+ * Closed by the test.
  */
 import * as fs from 'node:fs';
 import * as http from 'node:http';
@@ -22,7 +24,9 @@ export interface StaticServer {
   close(): Promise<void>;
 }
 
-export async function serveStatic(root: string): Promise<StaticServer> {
+const isolation = { 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' };
+
+export async function serveStatic(root: string, { isolated = false } = {}): Promise<StaticServer> {
   const base = path.resolve(root);
   const server = http.createServer((req, res) => {
     const rel = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
@@ -31,7 +35,7 @@ export async function serveStatic(root: string): Promise<StaticServer> {
       res.writeHead(404).end();
       return;
     }
-    res.writeHead(200, { 'content-type': types.get(path.extname(file)) ?? 'application/octet-stream', 'cache-control': 'no-store' });
+    res.writeHead(200, { 'content-type': types.get(path.extname(file)) ?? 'application/octet-stream', 'cache-control': 'no-store', ...(isolated ? isolation : {}) });
     if (req.method === 'HEAD') res.end();
     else fs.createReadStream(file).pipe(res);
   });

@@ -9,7 +9,8 @@
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import * as py from '../../src/pytorch/py/expr.js';
-import { evaluate, print, pyFloat, type PyExpr, type PyValue } from '../../src/pytorch/py/expr.js';
+import { print, pyFloat, type PyExpr, type PyValue } from '../../src/pytorch/py/expr.js';
+import { evaluate, NoValue } from '../../src/pytorch/py/evaluate.js';
 import { layout, lineWidth } from '../../src/pytorch/py/format.js';
 import { describeWithTorch, python } from '../helpers/torch-fixtures.js';
 
@@ -137,7 +138,7 @@ describeWithTorch('Python expressions against Python', () => {
       try {
         return valueText(evaluate(e, env));
       } catch (err) {
-        if (err instanceof py.NoValue) return 'error';
+        if (err instanceof NoValue) return 'error';
         throw err;
       }
     });

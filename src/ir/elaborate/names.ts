@@ -159,7 +159,13 @@ class Checker {
     const names = ref.decl.params.map((p) => p.name.name);
     const what = ref.decl.name.name;
     for (const a of args) {
-      if (!a.name || names.includes(a.name.name)) continue;
+      if (!a.name) continue;
+      const param = ref.decl.params.find((p) => p.name.name === a.name!.name);
+      // a keyword argument names the callee's parameter: find references and rename see it
+      if (param) {
+        this.refs.push({ span: a.name.span, name: a.name.name, meaning: { kind: 'param', decl: ref.decl, span: param.name.span } });
+        continue;
+      }
       const near = closest(a.name.name, names);
       this.diagnostics.push(
         error('E0104', `${what} has no parameter named ${a.name.name}`, a.span, {

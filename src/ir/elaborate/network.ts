@@ -118,7 +118,7 @@ function elaborateBody(ctx: Ctx, env: Env, body: readonly Stmt[], name: string, 
         }, cur ?? poisoned(s.span));
         break;
       case 'Output':
-        attempt(ctx, () => addOutput(ctx, s, cur, outputs), undefined);
+        attempt(ctx, () => addOutput(ctx, s, cur, outputs, body), undefined);
         break;
       case 'Expect':
         attempt(ctx, () => expects.push(evalExpect(ctx, env, s)), 0);
@@ -138,9 +138,29 @@ function elaborateBody(ctx: Ctx, env: Env, body: readonly Stmt[], name: string, 
   return { name, span, graph, expects };
 }
 
-function addOutput(ctx: Ctx, s: Stmt & { kind: 'Output' }, cur: Cursor | undefined, outputs: GraphOutput[]): void {
+/**
+ * E0116 for `output y = LABEL` with no such layer before it, saying why when the label is written:
+ * its item is absent (its condition is false), or it comes after the output.
+ */
+function missingLabel(name: string, span: Span, at: number, body: readonly Stmt[]): never {
+  const labelled = body.findIndex((t) => t.kind === 'Layer' && t.label?.kind === 'Ident' && t.label.name === name);
+  const stmt = labelled >= 0 ? (body[labelled] as Stmt & { kind: 'Layer' }) : undefined;
+  if (stmt && labelled < at && stmt.when)
+    fail('E0116', `the layer labelled ${name} is not in this network: its condition is false`, span, {
+      labels: [{ span: stmt.when.cond.span, message: 'false, so the item is left out' }],
+      help: 'output a layer that is always present, or make the condition hold',
+    });
+  if (stmt && labelled > at)
+    fail('E0116', `the layer labelled ${name} comes after this output`, span, {
+      labels: [{ span: stmt.label!.span, message: 'labelled here' }],
+      help: 'an output reads a layer above it: move the output below the layer',
+    });
+  return fail('E0116', `no layer labelled ${name} comes before this output`, span);
+}
+
+function addOutput(ctx: Ctx, s: Stmt & { kind: 'Output' }, cur: Cursor | undefined, outputs: GraphOutput[], body: readonly Stmt[]): void {
   const from = s.source ? ctx.labelled.get(s.source.name) : cur;
-  if (s.source && !from) fail('E0116', `no layer labelled ${s.source.name} comes before this output`, s.source.span);
+  if (s.source && !from) missingLabel(s.source.name, s.source.span, body.indexOf(s), body);
   if (!from) fail('E0113', 'an output needs an input and layers before it', s.span);
   if (outputs.some((o) => o.name === s.name.name)) fail('E0111', `output ${s.name.name} is named twice`, s.name.span);
   const input = ctx.b.inputs.find((i) => i.name === s.name.name);

@@ -7,10 +7,9 @@
  * been packed and dropped: the peak is then about one copy of the weights fewer (ConvNeXt-T:
  * about 310 MiB instead of 450, most of it now while the file is decoded). Not done by prepare()
  * itself: a library should not pause its caller for collections it did not ask for, nor take its
- * weights unless asked to.
+ * weights unless asked to. The collections are the host's (host.ts: Node's gc()); a host without
+ * one (a browser) gets plain prepare().
  */
-import v8 from 'node:v8';
-import vm from 'node:vm';
 import type { OnnxModel } from '../../onnx/model.js';
 import type { Result } from '../../onnx/read.js';
 import { prepare, type Plan, type PrepareOptions } from './plan.js';
@@ -18,20 +17,11 @@ import { prepare, type Plan, type PrepareOptions } from './plan.js';
 /** Bytes of weights below which a collection (a few milliseconds) is not worth its pause. */
 const worthCollecting = 4 << 20;
 
-let gc: (() => void) | undefined;
-
-/** Node's gc(), which --expose-gc would give; the flag is read when a context is created. */
-function collect(): void {
-  if (gc === undefined) {
-    v8.setFlagsFromString('--expose-gc');
-    gc = vm.runInNewContext('gc') as () => void;
-  }
-  gc();
-}
-
+/** Collects through `options.host` (host.ts); a host that cannot collect makes this prepare(). */
 export function prepareLean(model: OnnxModel, options: Omit<PrepareOptions, 'released'> = {}): Result<Plan> {
   const bytes = model.initializers.reduce((s, t) => s + t.data.byteLength, 0);
-  if (bytes < worthCollecting) return prepare(model, options);
+  const collect = options.host?.collectGarbage?.bind(options.host);
+  if (bytes < worthCollecting || collect === undefined) return prepare(model, options);
   collect();
   let dropped = 0;
   const released = (n: number) => {

@@ -17,7 +17,8 @@ import type { ConvFusion, Env, PrepareContext, Step } from './kernel.js';
 import { kernels } from './kernels/index.js';
 import { isSupportedOp } from './ops.js';
 import { isFloat, numel, RunError, type Value } from './tensor.js';
-import { wasmSimdAvailable } from './wasm/kernel.js';
+import { wasmFma, wasmSimdAvailable } from './wasm/kernel.js';
+import type { ExecutorHost } from './host.js';
 
 export interface PlanStep {
   label: string;
@@ -44,8 +45,12 @@ export interface Plan {
 
 export interface PrepareOptions {
   threads?: 1 | 2;
-  /** GEMM kernel: WebAssembly SIMD (default when available) or plain JS; env RESDSL_KERNEL too. */
+  /** The kernels: WebAssembly SIMD (the default, when available) or plain JS. */
   kernel?: 'js' | 'wasm';
+  /** false: the WebAssembly kernels do not use relaxed SIMD's multiply-add even where it exists. */
+  fma?: boolean;
+  /** The platform's services (host.ts): needed for two threads. */
+  host?: ExecutorHost;
   /**
    * Take the model's weights: its initializers array is emptied, and each weight is dropped once
    * every node reading it is prepared, so that it can be freed while the next ones are packed
@@ -57,9 +62,9 @@ export interface PrepareOptions {
 }
 
 function resolveOptions(o: PrepareOptions): EngineOptions {
-  const env = process.env['RESDSL_KERNEL'];
-  const wanted = o.kernel ?? (env === 'js' || env === 'wasm' ? env : 'wasm');
-  return { threads: o.threads ?? 1, kernel: wanted === 'wasm' && wasmSimdAvailable() ? 'wasm' : 'js' };
+  const kernel = (o.kernel ?? 'wasm') === 'wasm' && wasmSimdAvailable() ? 'wasm' : 'js';
+  const fma = kernel === 'wasm' && o.fma !== false && wasmFma(o.host);
+  return { threads: o.threads ?? 1, kernel, fma, ...(o.host ? { host: o.host } : {}) };
 }
 
 function checkModel(model: OnnxModel): Result<void> {

@@ -15,6 +15,8 @@ export interface Piece {
   text: string;
   out: Shape;
   sure: boolean;
+  /** An item whose condition is false: no layer is there, so a label on it names nothing. */
+  absent?: boolean;
 }
 
 /** An integer literal or an expression equal to it: `12`, `1_2`, `3 * 4`, `(6 + 6)`, `25 // 2`, `24 / 2` (a whole real). */
@@ -108,7 +110,7 @@ function same(ch: Choices, s: Shape): Piece {
     'relu6', 'hardswish', 'hardsigmoid', 'silu', 'gelu', 'stochastic_depth(0.1)', 'stochastic_depth(p = 0.2, batch = true)',
     `relu if ${condition(ch, true)} else silu`, `gelu if ${condition(ch, false)}`, ...(s.rank === 4 ? ['layer_scale', 'layer_scale(0.5)', 'layernorm2d(eps = 1e-6)'] : ['layernorm']),
   ]);
-  return { text, out: s, sure: true };
+  return { text, out: s, sure: true, ...(text.startsWith('gelu if') ? { absent: true } : {}) };
 }
 
 /** ConvNeXt's pointwise part: channels last, a layer norm, two linear layers around GELU, channels first again. */

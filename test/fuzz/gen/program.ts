@@ -49,7 +49,7 @@ class NetBuilder {
     this.lines.push(label ? `${label}: ${text}` : text);
     this.cur = p.out;
     this.sure &&= p.sure;
-    if (label) this.labels.set(label, p.out);
+    if (label && !p.absent) this.labels.set(label, p.out);
   }
 
   /** Arguments of a call of `c` on the current shape, the first being a channel count that suits its shortcut. */

@@ -11,6 +11,7 @@ import type { OnnxModel, OnnxNode, OnnxTensor } from '../../../src/onnx/model.js
 import { decodeModel } from '../../../src/onnx/read.js';
 import { encodeModel } from '../../../src/onnx/write.js';
 import { dispose, prepare, run, type Tensor } from '../../../src/runtime/js/index.js';
+import { nodeExecutorHost } from '../../../src/node/executor-host.js';
 import { attrs, expectClose, init, model, node, randTensor, rng } from './helpers.js';
 
 afterAll(() => dispose());
@@ -53,7 +54,7 @@ async function compare(m: OnnxModel, outputs: string[], expectedOps: (ops: strin
   const decoded = decodeModel(bytes);
   if (!decoded.ok) throw new Error(decoded.error.message);
   for (const [kernel, threads] of [['wasm', 1], ['js', 1], ['wasm', 2]] as const) {
-    const p = prepare(decoded.value, { kernel, threads });
+    const p = prepare(decoded.value, { kernel, threads, host: nodeExecutorHost });
     if (!p.ok) throw new Error(p.error.message);
     expectedOps(p.value.steps.map((s) => /\((\w+)\)$/.exec(s.label)![1]!));
     const got = run(p.value, new Map([['x', x]]));

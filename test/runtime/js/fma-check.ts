@@ -18,7 +18,7 @@ for (let i = 0; i < a.length; i++) a[i] = Math.sin(i * 0.37);
 for (let i = 0; i < b.length; i++) b[i] = Math.cos(i * 0.11);
 const packed = arena.alloc(packedASize(m, k));
 packA(a, 0, m, k, arena.f32(), arena.offsetOf(packed)!);
-const engine = new Engine(arena, { threads: 1, kernel: 'wasm' });
+const engine = new Engine(arena, { threads: 1, kernel: 'wasm', fma: wasmFma() });
 engine.gemm(matrixJob({ m, n, k, a: arena.offsetOf(packed)!, c: arena.offsetOf(c)!, ldc: n, bOff: arena.offsetOf(b)!, bLd: n }));
 let worst = 0;
 for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) {
@@ -26,4 +26,4 @@ for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) {
   for (let p = 0; p < k; p++) s += a[i * k + p]! * b[p * n + j]!;
   worst = Math.max(worst, Math.abs(c[i * n + j]! - s) / (1 + Math.abs(s)));
 }
-console.log(JSON.stringify({ fma: wasmFma(), worst }));
+console.log(JSON.stringify({ fma: engine.options.fma, worst }));

@@ -6,6 +6,8 @@ import { Engine } from '../../../src/runtime/js/engine/engine.js';
 import { matrixJob, type GemmJob } from '../../../src/runtime/js/gemm/job.js';
 import { packA, packedASize } from '../../../src/runtime/js/gemm/pack.js';
 import { randTensor, rng } from './helpers.js';
+import { wasmFma } from '../../../src/runtime/js/wasm/kernel.js';
+import { nodeExecutorHost } from '../../../src/node/executor-host.js';
 
 const engines: Engine[] = [];
 afterAll(() => Promise.all(engines.map((e) => e.dispose())));
@@ -53,8 +55,9 @@ const cases: Case[] = [
 
 describe.each(['js', 'wasm'] as const)('GEMM with the %s kernel', (kernel) => {
   const arena = new Arena();
-  const one = new Engine(arena, { threads: 1, kernel });
-  const two = new Engine(arena, { threads: 2, kernel });
+  const options = { kernel, fma: kernel === 'wasm' && wasmFma(nodeExecutorHost), host: nodeExecutorHost };
+  const one = new Engine(arena, { threads: 1, ...options });
+  const two = new Engine(arena, { threads: 2, ...options });
   engines.push(one, two);
   for (const [i, c] of cases.entries()) {
     it(`${c.m}x${c.k} by ${c.k}x${c.n}${c.epilogue ? ' with bias, residual and ReLU' : ''}, on one and two threads alike`, () => {

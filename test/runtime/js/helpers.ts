@@ -6,6 +6,7 @@ import { expect } from 'vitest';
 import type { OnnxAttr, OnnxModel, OnnxNode, OnnxTensor } from '../../../src/onnx/model.js';
 import { dispose, prepare, run, type PrepareOptions, type Tensor, type Value } from '../../../src/runtime/js/index.js';
 import { Rng } from '../../../src/weights/rng.js';
+import { nodeExecutorHost } from '../../../src/node/executor-host.js';
 
 /** Floats in [0, 1) from the project's seeded generator. */
 export function rng(seed: number): () => number {
@@ -66,9 +67,9 @@ export function model(spec: ModelSpec): OnnxModel {
   };
 }
 
-/** Prepares (expecting success) and runs a model; inputs and outputs by the test's own names. */
+/** Prepares (expecting success, in Node's host: two threads, multiply-add) and runs a model; inputs and outputs by the test's own names. */
 export function runModel(m: OnnxModel, inputs: Record<string, Tensor>, opts: PrepareOptions = {}): Record<string, Tensor> {
-  const p = prepare(m, opts);
+  const p = prepare(m, { host: nodeExecutorHost, ...opts });
   if (!p.ok) throw new Error(`prepare failed: ${p.error.code} ${p.error.message}`);
   try {
     const out = run(p.value, new Map(Object.entries(inputs)));

@@ -10,6 +10,7 @@ import { decodeModel } from '../../../src/onnx/read.js';
 import { encodeModel } from '../../../src/onnx/write.js';
 import { resnetModel, type ResNetSpec } from '../../../scripts/resnet-onnx.js';
 import { randTensor, rng } from './helpers.js';
+import { nodeExecutorHost } from '../../../src/node/executor-host.js';
 
 afterAll(() => dispose());
 
@@ -27,7 +28,7 @@ describe.each(nets)('a ResNet of %s agrees with onnxruntime', (_, spec, size) =>
     const want = (await session.run({ input: new ort.Tensor('float32', x.data, x.dims) }))['output']!;
     const model = decodeModel(bytes);
     if (!model.ok) throw new Error(model.error.message);
-    const plan = prepare(model.value, { kernel, threads });
+    const plan = prepare(model.value, { kernel, threads, host: nodeExecutorHost });
     if (!plan.ok) throw new Error(plan.error.message);
     const got = run(plan.value, new Map([['input', x]])).get('output')!;
     expect(got.dims).toEqual([...want.dims]);

@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, expect, it } from 'vitest';
 import { decodeModel } from '../../../src/onnx/read.js';
 import { dispose, prepare, run, type Tensor } from '../../../src/runtime/js/index.js';
+import { nodeExecutorHost } from '../../../src/node/executor-host.js';
 import { describeWithTorch, npy, relativeError, torchFixture } from '../../helpers/torch-fixtures.js';
 
 afterAll(() => dispose());
@@ -20,7 +21,7 @@ describeWithTorch('torch.onnx.export files in the JS executor', () => {
       if (!decoded.ok) throw new Error(decoded.error.message);
       const outputs: Tensor[] = [];
       for (const threads of [1, 2] as const) {
-        const plan = prepare(decoded.value, { threads });
+        const plan = prepare(decoded.value, { threads, host: nodeExecutorHost });
         if (!plan.ok) throw new Error(`${plan.error.code} ${plan.error.message}`);
         outputs.push(run(plan.value, new Map([['input', npy(f.input)]])).get('logits') as Tensor);
         await dispose(plan.value);
@@ -34,7 +35,7 @@ describeWithTorch('torch.onnx.export files in the JS executor', () => {
     const f = torchFixture('mobilenet_v2');
     const decoded = decodeModel(readFileSync(f.onnx!));
     if (!decoded.ok) throw new Error(decoded.error.message);
-    const plan = prepare(decoded.value, { kernel: 'js' });
+    const plan = prepare(decoded.value, { kernel: 'js', host: nodeExecutorHost });
     if (!plan.ok) throw new Error(plan.error.message);
     expect(plan.value.options.kernel).toBe('js');
     expect(relativeError(run(plan.value, new Map([['input', npy(f.input)]])).get('logits') as Tensor, npy(f.expected))).toBeLessThan(1e-4);

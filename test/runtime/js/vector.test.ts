@@ -12,6 +12,8 @@ import { asFloat, expectClose, model, node, randTensor, rng, runModel } from './
 import type { Tensor } from '../../../src/runtime/js/index.js';
 import { prepare, run } from '../../../src/runtime/js/index.js';
 import { wasmSimdAvailable } from '../../../src/runtime/js/wasm/kernel.js';
+import { nodeExecutorHost } from '../../../src/node/executor-host.js';
+
 
 afterAll(() => dispose());
 
@@ -84,7 +86,7 @@ it('one and two threads give bit-identical elementwise results', () => {
   const g = randTensor(rng(6), [3, 64, 1, 1]);
   const nodes = [node('Sigmoid', ['x'], ['s']), node('Mul', ['s', 'g'], ['y'])];
   const out = ([1, 2] as const).map((threads) => {
-    const p = prepare(model({ inputs: { x: x.dims, g: g.dims }, outputs: ['y'], nodes }), { threads });
+    const p = prepare(model({ inputs: { x: x.dims, g: g.dims }, outputs: ['y'], nodes }), { threads, host: nodeExecutorHost });
     if (!p.ok) throw new Error(p.error.message);
     return asFloat(run(p.value, new Map<string, Tensor>([['x', x], ['g', g]])).get('y')!);
   });

@@ -13,6 +13,7 @@ import { dispose } from '../../../src/runtime/js/index.js';
 import type { OnnxModel, OnnxNode } from '../../../src/onnx/model.js';
 import { decodeModel } from '../../../src/onnx/read.js';
 import { encodeModel } from '../../../src/onnx/write.js';
+import { nodeExecutorOptions } from '../../../src/node/executor-host.js';
 import { runModel } from '../../../src/runtime/run-model.js';
 import { maxAbsDiff } from '../../compile/helpers.js';
 
@@ -55,7 +56,7 @@ describe('a PyTorch-style export of ResNet-18', () => {
     }
     if (!read.ok) throw new Error(read.error.message);
     const x = { dims: [2, 3, 224, 224], data: new Float32Array(2 * 3 * 224 * 224).map((_, i) => Math.cos(i * 0.11)) };
-    const js = await runModel(read.value, x, { runtime: 'js', threads: 1, repeat: 0 });
+    const js = await runModel(read.value, x, { runtime: 'js', threads: 1, repeat: 0, executor: nodeExecutorOptions() });
     const ort = await runModel(read.value, x, { runtime: 'ort', threads: 1, repeat: 0 });
     if (!js.ok || !ort.ok) throw new Error(`run failed: ${!js.ok ? js.error.message : ''} ${!ort.ok ? ort.error.message : ''}`);
     expect(js.value.outputs[0]!.tensor.dims).toEqual([2, 1000]);

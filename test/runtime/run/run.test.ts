@@ -9,6 +9,7 @@ import { dispose } from '../../../src/runtime/js/index.js';
 import { writeNpy } from '../../../src/io/npy.js';
 import { encodeModel } from '../../../src/onnx/write.js';
 import { runModel } from '../../../src/runtime/run-model.js';
+import { nodeExecutorOptions } from '../../../src/node/executor-host.js';
 import { maxAbsDiff, npy, parityDir } from '../../compile/helpers.js';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'resdsl-run-'));
@@ -51,7 +52,7 @@ describe('agreement with onnxruntime-node on randomly initialized networks', () 
       const c = compileNetwork(`examples/${model}.resdsl`, { seed: 7 });
       if (!c.ok) throw new Error('compile failed');
       const x = { dims: [1, 3, 224, 224], data: new Float32Array(3 * 224 * 224).map((_, i) => Math.sin(i * 0.37)) };
-      const js = await runModel(c.model, x, { runtime: 'js', threads, repeat: 0 });
+      const js = await runModel(c.model, x, { runtime: 'js', threads, repeat: 0, executor: nodeExecutorOptions() });
       const ort = await runModel(c.model, x, { runtime: 'ort', threads, repeat: 0 });
       if (!js.ok || !ort.ok) throw new Error('run failed');
       expect(js.value.outputs[0]!.tensor.dims).toEqual([1, 1000]);

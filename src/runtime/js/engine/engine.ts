@@ -2,13 +2,9 @@
  * Runs the executor's heavy work (tasks.ts: GEMM, depthwise convolution, elementwise and
  * per-plane operations) on one thread, or on two: the main thread and one worker claim chunks of
  * each task (control.ts) until all are done, the main thread then waiting for the worker's last
- * chunk. Small tasks (one chunk) run on the main thread alone, without waking the worker.
+ * chunk. Small tasks (one chunk) run on the main thread alone, without waking the worker. The
+ * worker is started by the host (host.ts: worker_threads in Node, a Web Worker in a browser).
  */
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
 import type { Arena } from '../arena.js';
 import type { GemmJob } from '../gemm/job.js';
 import { workspaceFloats } from '../gemm/sgemm.js';
@@ -16,39 +12,23 @@ import { claimChunks, controlInts, FAILED, FINISHED, maxArgs, postTask, QUIT, RE
 import { Task, tasks, type Args, type ThreadContext } from './tasks.js';
 import { threadContext } from './thread.js';
 import { compiledModule } from '../wasm/kernel.js';
+import type { ExecutorHost, WorkerThread } from '../host.js';
 import { EngineVector, type VectorOps } from './vector-ops.js';
 
 export interface EngineOptions {
   threads: 1 | 2;
   kernel: 'js' | 'wasm';
+  /** Whether the WebAssembly kernels use relaxed SIMD's multiply-add (wasm/kernel.ts's wasmFma). */
+  fma: boolean;
+  /** What starts the second thread (host.ts); needed for two threads. */
+  host?: ExecutorHost;
 }
 
 /** How long the first task waits for the worker to start, in ms. */
 const startTimeout = 60_000;
 
-/** URL of tsx's ESM register API, found from its package.json (tsx is a dev dependency). */
-function tsxApiUrl(from: string): string {
-  const pkgPath = createRequire(from).resolve('tsx/package.json');
-  const pkg = JSON.parse(readFileSync(pkgPath, 'utf8')) as { exports: Record<string, { import: { default: string } }> };
-  return pathToFileURL(join(dirname(pkgPath), pkg.exports['./esm/api']!.import.default)).href;
-}
-
-/**
- * Source of the worker: loads worker.ts (running from source, through tsx's loader) or the
- * compiled worker.js, and starts its loop with the setup passed as workerData.
- */
-function bootstrap(): string {
-  const self = import.meta.url;
-  const fromSource = self.endsWith('.ts');
-  const workerUrl = new URL(fromSource ? './worker.ts' : './worker.js', self).href;
-  const register = fromSource ? `(await import(${JSON.stringify(tsxApiUrl(self))})).register();` : '';
-  return `const { workerData } = require('node:worker_threads');
-(async () => { ${register} (await import(${JSON.stringify(workerUrl)})).start(workerData); })().catch((e) => {
-  console.error('resdsl: the worker thread could not start:', e);
-  const ctl = new Int32Array(workerData.control);
-  Atomics.store(ctl, ${READY}, -1);
-  Atomics.notify(ctl, ${READY});
-});`;
+function checkStarted(state: number): void {
+  if (state !== 1) throw new Error(state === 0 ? 'the worker thread did not start in time' : 'the worker thread failed to start');
 }
 
 /** Engines with a running worker. */
@@ -63,7 +43,7 @@ export class Engine {
   readonly vector: VectorOps;
   private readonly main: ThreadContext;
   private readonly args = new Int32Array(maxArgs);
-  private worker: Worker | undefined;
+  private worker: WorkerThread | undefined;
   private ctl: Int32Array | undefined;
   private seq = 0;
   /** Per-thread scratch blocks and their size in floats. */
@@ -73,30 +53,41 @@ export class Engine {
     readonly arena: Arena,
     readonly options: EngineOptions,
   ) {
-    this.main = threadContext(arena.memory, options.kernel, arena.offsetOf(arena.alloc(workspaceFloats))!, 0);
+    const module = options.kernel === 'wasm' ? compiledModule(options.fma) : undefined;
+    this.main = threadContext(arena.memory, module, arena.offsetOf(arena.alloc(workspaceFloats))!, 0);
     this.vector = new EngineVector(this);
-    if (options.threads === 2) this.startWorker();
+    if (options.threads === 2) this.startWorker(options.host, module);
   }
 
-  private startWorker(): void {
+  private startWorker(host: ExecutorHost | undefined, module: WebAssembly.Module | undefined): void {
+    if (!host) throw new Error('two threads need an ExecutorHost that starts the second one (PrepareOptions.host)');
     const control = new SharedArrayBuffer(controlInts * 4);
     this.ctl = new Int32Array(control);
     const setup: WorkerSetup = {
       memory: this.arena.memory,
       control,
       kernel: this.options.kernel,
-      ...(this.options.kernel === 'wasm' ? { module: compiledModule() } : {}),
+      ...(module ? { module } : {}),
       workspace: this.arena.offsetOf(this.arena.alloc(workspaceFloats))!,
     };
-    this.worker = new Worker(bootstrap(), { eval: true, workerData: setup });
-    this.worker.unref();
+    this.worker = host.startWorker(setup);
     live.add(this);
+  }
+
+  /**
+   * Resolves once the worker thread runs (at once on one thread); rejects if it failed to start.
+   * A browser starts a worker only when the thread that made it yields to its event loop: there,
+   * await this before the first run (Node starts it while run() waits).
+   */
+  async ready(): Promise<void> {
+    const t0 = performance.now();
+    while (this.ctl && Atomics.load(this.ctl, READY) === 0 && performance.now() - t0 < startTimeout) await new Promise((r) => setTimeout(r, 2));
+    if (this.ctl) checkStarted(Atomics.load(this.ctl, READY));
   }
 
   private workerReady(ctl: Int32Array): boolean {
     if (Atomics.load(ctl, READY) === 0) Atomics.wait(ctl, READY, 0, startTimeout);
-    const state = Atomics.load(ctl, READY);
-    if (state !== 1) throw new Error(state === 0 ? 'the worker thread did not start in time' : 'the worker thread failed to start');
+    checkStarted(Atomics.load(ctl, READY));
     return true;
   }
 

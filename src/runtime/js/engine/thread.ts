@@ -4,9 +4,10 @@ import { jsVectorKernels } from '../vector/js.js';
 import { wasmKernelSets } from '../wasm/kernel.js';
 import type { ThreadContext } from './tasks.js';
 
-export function threadContext(memory: WebAssembly.Memory, kernel: 'js' | 'wasm', workspace: number, thread: number, module?: WebAssembly.Module): ThreadContext {
+/** `module`: the compiled WebAssembly kernels, or undefined for the JS ones. */
+export function threadContext(memory: WebAssembly.Memory, module: WebAssembly.Module | undefined, workspace: number, thread: number): ThreadContext {
   let view = new Float32Array(memory.buffer);
-  const sets = kernel === 'wasm' ? wasmKernelSets(memory, module) : { gemm: jsKernels, vector: jsVectorKernels };
+  const sets = module ? wasmKernelSets(memory, module) : { gemm: jsKernels, vector: jsVectorKernels };
   return {
     view() {
       if (view.length * 4 !== memory.buffer.byteLength) view = new Float32Array(memory.buffer);

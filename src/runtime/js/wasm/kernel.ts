@@ -3,7 +3,6 @@
  * VectorKernels interfaces of the JS ones (float offsets in, byte offsets to WebAssembly, 0 for an
  * absent pointer).
  */
-import v8 from 'node:v8';
 import type { GemmKernels } from '../gemm/macro-js.js';
 import type { VectorKernels } from '../vector/kernels.js';
 import { activationNames, binaryOps } from './vector-module.js';
@@ -13,50 +12,41 @@ import { jsVectorKernels } from '../vector/js.js';
 import { padValue, windowMode, type DepthwiseTask } from '../depthwise/task.js';
 import { fromBits } from '../gemm/job.js';
 import { kernelModuleBytes } from './module.js';
+import { hasRelaxedSimd, hasSimd } from './probe.js';
+import type { ExecutorHost } from '../host.js';
 
-let compiled: WebAssembly.Module | undefined;
-
-function moduleBytes(fma: boolean): Uint8Array<ArrayBuffer> {
-  return kernelModuleBytes(fma);
-}
-
-function validates(fma: boolean): boolean {
-  try {
-    return WebAssembly.validate(moduleBytes(fma));
-  } catch {
-    return false;
-  }
-}
-
-/** True when this runtime can compile the SIMD module. */
-export function wasmSimdAvailable(): boolean {
-  return validates(false);
-}
-
-let fma: boolean | undefined;
+/** The compiled module, with and without multiply-add (compiled once per thread; a worker is handed the main thread's). */
+const compiled = new Map<boolean, WebAssembly.Module>();
 
 /**
- * Whether the kernels use relaxed SIMD's multiply-add, unless RESDSL_WASM_FMA=0: Node 22 and later
- * have it; on Node 20 it is behind V8's --experimental-wasm-relaxed-simd, which is switched on
- * here (a wasm feature flag, read when a module is compiled; worker threads share it).
+ * Whether the kernels can use relaxed SIMD's multiply-add: browsers and Node 22 have it; Node 20
+ * has it behind V8's --experimental-wasm-relaxed-simd, which its host switches on (a wasm feature
+ * flag, read when a module is compiled; worker threads share it). Asked with a fixed probe.
  */
-export function wasmFma(): boolean {
-  if (fma !== undefined) return fma;
-  if (process.env['RESDSL_WASM_FMA'] === '0') return (fma = false);
-  if (!validates(true)) v8.setFlagsFromString('--experimental-wasm-relaxed-simd');
-  return (fma = validates(true));
+export function wasmFma(host?: ExecutorHost): boolean {
+  if (hasRelaxedSimd()) return true;
+  if (!host?.enableRelaxedSimd) return false;
+  host.enableRelaxedSimd();
+  return hasRelaxedSimd();
+}
+
+/** True when this runtime has WebAssembly SIMD (a fixed probe, not the kernels: see probe.ts). */
+export const wasmSimdAvailable = hasSimd;
+
+/**
+ * The compiled kernels. Compiling throws if they are not valid WebAssembly: a bug in the encoder
+ * or a kernel, never taken for a runtime without SIMD.
+ */
+export function compiledModule(fma: boolean): WebAssembly.Module {
+  let m = compiled.get(fma);
+  if (m === undefined) compiled.set(fma, (m = new WebAssembly.Module(kernelModuleBytes(fma))));
+  return m;
 }
 
 type Fn = (...args: number[]) => void;
 
-/** The compiled module (compiled once per thread; a worker is handed the main thread's). */
-export function compiledModule(): WebAssembly.Module {
-  compiled ??= new WebAssembly.Module(moduleBytes(wasmFma()));
-  return compiled;
-}
-
 /** Both kernel sets, from one instance of `module` bound to `memory`. */
-export function wasmKernelSets(memory: WebAssembly.Memory, module = compiledModule()): { gemm: GemmKernels; vector: VectorKernels } {
+export function wasmKernelSets(memory: WebAssembly.Memory, module: WebAssembly.Module): { gemm: GemmKernels; vector: VectorKernels } {
   const exports = new WebAssembly.Instance(module, { env: { memory } }).exports;
   return { gemm: gemmKernels(exports), vector: vectorKernels(exports) };
 }
