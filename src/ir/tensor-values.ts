@@ -5,7 +5,7 @@
  * every fused copy) at once. These functions are the one way to read values, whichever form a
  * tensor has.
  */
-import type { IrGraph, ParamTensor } from './types.js';
+import type { ParamTensor } from './types.js';
 
 /** Whether the tensor has values (data, or a producer): false in a graph only being checked. */
 export function hasValues(p: ParamTensor): boolean {
@@ -42,18 +42,4 @@ export function fillValues(p: ParamTensor, out: Float32Array): void {
 /** The tensor with values made on demand by `produce` (which fills the array it is given; see ParamTensor). */
 export function lazyTensor(p: ParamTensor, produce: (out: Float32Array) => void): ParamTensor {
   return { name: p.name, shape: p.shape, trainable: p.trainable, init: p.init, produce };
-}
-
-/** The tensor with its values made now and held as data (itself when it holds them already, or has none). */
-export function materializeTensor(p: ParamTensor): ParamTensor {
-  if (p.data || !p.produce) return p;
-  return { name: p.name, shape: p.shape, trainable: p.trainable, init: p.init, data: tensorValues(p)! };
-}
-
-/** The graph with every parameter tensor's values held as data: for tools that need them all in memory. */
-export function materializeGraph(g: IrGraph): IrGraph {
-  if (![...g.params.values()].some((p) => !p.data && p.produce)) return g;
-  const params = new Map<string, ParamTensor>();
-  for (const [k, p] of g.params) params.set(k, materializeTensor(p));
-  return { ...g, params };
 }

@@ -29,7 +29,7 @@ export type CompileResult =
 /**
  * Every stage on the one network of `file` (or `opts.network`), with every tensor's data in the
  * model (what the executor runs). The graph's seeded and fused tensors stay made on demand: read
- * them with tensorValues, or materializeGraph the graph.
+ * them with tensorValues (ir/tensor-values.ts).
  */
 export function compile(file: string, opts: PipelineOptions): CompileResult {
   const r = compileLazy(file, opts);
