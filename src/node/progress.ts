@@ -3,7 +3,8 @@
  * benchmark): `label: what 12/100 (12%) 3 s`, redrawn in place at most ten times a second, shown
  * only once the work has lasted `delayMs` (so that quick commands print nothing extra), and
  * erased when done. On anything but a terminal (a pipe, a file, CI logs), or when the command
- * prints JSON, it prints nothing at all.
+ * prints JSON, it prints nothing at all. RESDSL_PROGRESS_DELAY_MS changes the delay (tests set 0,
+ * so that a line shows however fast the machine is).
  */
 
 export interface Progress {
@@ -26,6 +27,12 @@ export interface ProgressOptions {
   now?: () => number;
 }
 
+/** 300 ms, or RESDSL_PROGRESS_DELAY_MS when it is a whole number. */
+function defaultDelay(): number {
+  const v = process.env['RESDSL_PROGRESS_DELAY_MS'];
+  return v !== undefined && /^\d+$/.test(v) ? Number(v) : 300;
+}
+
 const silent: Progress = { update: () => undefined, done: () => undefined, interrupt: (print) => print() };
 
 export function progress(label: string, opts: ProgressOptions = {}): Progress {
@@ -33,7 +40,7 @@ export function progress(label: string, opts: ProgressOptions = {}): Progress {
   if (opts.enabled === false || stream.isTTY !== true) return silent;
   const now = opts.now ?? (() => performance.now());
   const start = now();
-  const delay = opts.delayMs ?? 300;
+  const delay = opts.delayMs ?? defaultDelay();
   let last = -Infinity;
   let drawn = '';
   return {
