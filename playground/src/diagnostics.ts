@@ -1,6 +1,7 @@
 /**
  * The compiler's diagnostics in the page: as CodeMirror lint diagnostics on the edited file
- * (underlined; message, code, labels, notes and help in the hover), and as the problems list
+ * (underlined; message, code, labels, notes and help in the hover, and the compiler's suggested
+ * replacement as a button), and as the problems list
  * under the editor, each entry the CLI's own text rendering (diagnostics/render.ts).
  */
 import type { Diagnostic as LintDiagnostic } from '@codemirror/lint';
@@ -43,7 +44,18 @@ export function lintDiagnostics(diags: readonly Diagnostic[], file: string, sour
     if (!sp || sp.file !== file) continue;
     const from = Math.min(sp.start, length);
     const to = Math.min(Math.max(sp.end, from), length);
-    out.push({ from, to, severity: severity(d), message: `${d.code}: ${d.message}`, renderMessage: () => hover(d, sources) });
+    const fix = d.suggestion !== undefined && d.suggestion.span.file === file && d.suggestion.span.end <= length ? d.suggestion : undefined;
+    out.push({
+      from,
+      to,
+      severity: severity(d),
+      message: `${d.code}: ${d.message}`,
+      renderMessage: () => hover(d, sources),
+      // the compiler's suggestion (the closest known name) as a button in the hover, as the language server's quick fix
+      ...(fix
+        ? { actions: [{ name: `Replace with ${fix.replacement}`, apply: (view) => view.dispatch({ changes: { from: fix.span.start, to: fix.span.end, insert: fix.replacement } }) }] }
+        : {}),
+    });
   }
   return out;
 }

@@ -29,12 +29,24 @@ export interface Diagnostic {
   labels: Label[];
   notes: string[];
   help?: string;
+  /**
+   * A fix a tool can apply (rustc's machine-applicable suggestion): the text at `span` replaced by
+   * `replacement`, the closest known name for a misspelled one. The help says it in words; the
+   * language server offers it as a quick fix.
+   */
+  suggestion?: Suggestion;
+}
+
+export interface Suggestion {
+  span: Span;
+  replacement: string;
 }
 
 export interface DiagnosticExtra {
   labels?: Label[];
   notes?: string[];
   help?: string | undefined;
+  suggestion?: Suggestion | undefined;
 }
 
 /** Where a diagnostic points: a span, a file name, or nowhere. */
@@ -49,6 +61,7 @@ function make(severity: Severity, code: Code, message: string, at: At, extra: Di
     labels: extra.labels ?? [],
     notes: extra.notes ?? [],
     ...(extra.help !== undefined ? { help: extra.help } : {}),
+    ...(extra.suggestion !== undefined ? { suggestion: extra.suggestion } : {}),
   };
 }
 

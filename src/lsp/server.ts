@@ -8,6 +8,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import {
+  CodeActionKind,
   CompletionItemKind,
   createConnection,
   DocumentSymbol,
@@ -32,6 +33,7 @@ import { completions, signatureHelp, type Item } from './complete.js';
 import { diagnosticsByUri } from './diagnostics.js';
 import { hover } from './hover.js';
 import { definition, documentSymbols, references, symbolKeyAt, type Place, type SymbolInfo } from './navigate.js';
+import { quickFixes } from './actions.js';
 import { rename, renameTarget } from './rename.js';
 import { offsetAt, pathToUri, rangeOf, spanRange, uriToPath } from './text.js';
 import { workspaceAnalyses } from './workspace.js';
@@ -149,6 +151,7 @@ export function startServer(input: NodeJS.ReadableStream, output: NodeJS.Writabl
         documentSymbolProvider: true,
         documentFormattingProvider: true,
         renameProvider: { prepareProvider: true },
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
         completionProvider: { triggerCharacters: ['(', ',', '/', ' '] },
         signatureHelpProvider: { triggerCharacters: ['(', ','] },
       },
@@ -190,6 +193,19 @@ export function startServer(input: NodeJS.ReadableStream, output: NodeJS.Writabl
       const key = symbolKeyAt(a, offsetAt(a.text, p.position));
       if (key === undefined) return [];
       return references(everyAnalysis(), key, p.context.includeDeclaration).flatMap((r) => location(r) ?? []);
+    }, []),
+  );
+
+  connection.onCodeAction((p) =>
+    safely('code actions', () => {
+      const a = current(p.textDocument.uri);
+      if (a === undefined) return [];
+      const fixes = quickFixes(a, offsetAt(a.text, p.range.start), offsetAt(a.text, p.range.end));
+      return fixes.map((f) => {
+        const changes = Object.create(null) as Record<string, TextEdit[]>; // keyed by a URI: no prototype
+        changes[p.textDocument.uri] = [TextEdit.replace(spanRange(a.text, f.span), f.replacement)];
+        return { title: f.title, kind: CodeActionKind.QuickFix, isPreferred: true, edit: { changes } };
+      });
     }, []),
   );
 

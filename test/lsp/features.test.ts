@@ -1,7 +1,7 @@
 /**
  * The language server's answers, in process, on small programs where the right answer is known:
  * a layer of a block used twice (a type per use), a labelled stage, parameters (definition and
- * references, with keyword arguments at call sites), rename (and its refusals), completion after `use std/` and of a block's keyword arguments, signature help by
+ * references, with keyword arguments at call sites), rename (and its refusals), quick fixes, completion after `use std/` and of a block's keyword arguments, signature help by
  * position and by name, nested symbols, and a syntax error's partial tree.
  */
 import * as path from 'node:path';
@@ -10,6 +10,7 @@ import { analyze } from '../../src/lsp/analysis.js';
 import { completions, signatureHelp } from '../../src/lsp/complete.js';
 import { hover } from '../../src/lsp/hover.js';
 import { definition, documentSymbols, references, symbolKeyAt } from '../../src/lsp/navigate.js';
+import { quickFixes } from '../../src/lsp/actions.js';
 import { applyEdits, rename, renameTarget } from '../../src/lsp/rename.js';
 
 const file = path.resolve('test/lsp/features.resdsl');
@@ -76,6 +77,29 @@ describe('language server features', () => {
     expect(renamed(at('stride = 1'), 'step')).toBe(
       text.replace('stride = 1', 'step = 1').replace('stride = stride', 'stride = step').replace('stride = 2', 'step = 2'),
     );
+  });
+
+  it('offers the compiler\'s suggestions as quick fixes: a layer, a name, a keyword argument of a layer and of a block', () => {
+    const typo = text.replace('bn; relu', 'bn; rleu').replace('stride = stride', 'strid = strde').replace('two(16, stride = 2)', 'two(16, stirde = 2)');
+    const b = analyze(file, 2, typo, () => undefined);
+    const fixes = quickFixes(b, 0, typo.length);
+    const applied = fixes.map((f) => [typo.slice(f.span.start, f.span.end), f.replacement, f.title]);
+    expect(applied).toEqual(
+      expect.arrayContaining([
+        ['rleu', 'relu', 'replace with `relu`'],
+        ['strid', 'stride', 'replace with `stride`'],
+        ['strde', 'stride', 'replace with `stride`'],
+        ['stirde', 'stride', 'replace with `stride`'],
+      ]),
+    );
+    expect(applied.length).toBe(4); // each mistake once, though two checks may report it
+    // only where asked: the range of the block's body line
+    const line = typo.indexOf('main:');
+    expect(quickFixes(b, line, line + 10).map((f) => f.replacement)).toEqual([]);
+    expect(quickFixes(b, typo.indexOf('rleu'), typo.indexOf('rleu')).map((f) => f.replacement)).toEqual(['relu']);
+    // applying every fix gives the program without errors
+    const fixed = applyEdits(typo, fixes.map((f) => ({ span: f.span, newText: f.replacement })));
+    expect(analyze(file, 3, fixed, () => undefined).diagnostics).toEqual([]);
   });
 
   it('refuses a rename that is not possible, with the reason', () => {

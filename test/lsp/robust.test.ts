@@ -11,6 +11,7 @@ import { completions, signatureHelp } from '../../src/lsp/complete.js';
 import { diagnosticsByUri } from '../../src/lsp/diagnostics.js';
 import { hover } from '../../src/lsp/hover.js';
 import { definition, documentSymbols, references, symbolKeyAt } from '../../src/lsp/navigate.js';
+import { quickFixes } from '../../src/lsp/actions.js';
 import { rename, renameTarget } from '../../src/lsp/rename.js';
 import { texts } from './inputs.js';
 
@@ -28,6 +29,7 @@ function exercise(text: string, offsets: number[]): void {
     definition(a, o);
     const key = symbolKeyAt(a, o);
     if (key !== undefined) references([a], key, true);
+    quickFixes(a, o, o + 5);
     const t = renameTarget(a, o, [a]);
     if (t.ok) rename(a, t.key, 'renamed_name', [a], (p) => (p === file ? text : undefined));
     completions(a, text, o, ['resnet']);

@@ -133,6 +133,19 @@ describe('resdsl lsp', () => {
     expect(fmt[0]!.newText).toBe('network n {\n  input img: f32[N, 3, 8, 8]\n  relu\n}\n');
   });
 
+  it('offers a quick fix for a misspelled layer', async () => {
+    const text = 'network n {\n  input img: f32[N, 3, 8, 8]\n  conv3(8); rleu\n}\n';
+    const uri = uriOf(path.join(dir, 'quickfix.resdsl'));
+    client.open(uri, text);
+    const at = positionOf(text, 'rleu', 1);
+    const actions = await client.request<{ title: string; kind: string; edit: { changes: Record<string, { range: { start: unknown }; newText: string }[]> } }[]>(
+      'textDocument/codeAction',
+      { textDocument: { uri }, range: { start: at, end: at }, context: { diagnostics: [] } },
+    );
+    expect(actions.map((x) => [x.title, x.kind])).toEqual([['replace with `relu`', 'quickfix']]);
+    expect(actions[0]!.edit.changes[uri]).toEqual([{ range: { start: positionOf(text, 'rleu'), end: positionOf(text, 'rleu', 4) }, newText: 'relu' }]);
+  });
+
   it('renames a block across the files that use it, and refuses with a reason', async () => {
     const lib = path.join(dir, 'rename-lib.resdsl');
     const main = path.join(dir, 'rename-main.resdsl');

@@ -230,6 +230,8 @@ suite('the playground in Chromium', () => {
     const hover = await tip.textContent();
     expect(hover).toContain('error[E0101]: unknown name strid');
     expect(hover).toContain('help: a similar name exists: `stride`');
+    // the compiler's suggestion as a button of the diagnostic (applied by a click; the test types the fix instead)
+    await expect(page.locator('.cm-tooltip .cm-diagnosticAction').first().textContent()).resolves.toBe('Replace with stride');
     await page.screenshot({ path: path.join(shots, '1-diagnostic.png') });
 
     // the fix, as a person types it: the cursor after `strid`, then `e`

@@ -48,11 +48,11 @@ function checkValue(what: string, d: ArgDecl, a: BoundArg): AttrValue {
 }
 
 /** E0104 for a keyword argument the layer does not take, with the closest one it does. */
-export function unknownArgument(what: string, decls: readonly ArgDecl[], name: string, sp: Span): Diagnostic {
+export function unknownArgument(what: string, decls: readonly ArgDecl[], name: string, sp: Span, nameSpan?: Span): Diagnostic {
   const names = decls.map((s) => s.name);
   const near = closest(name, names);
   const help = near ? `${what} has an argument named \`${near}\` (it takes ${names.join(', ')})` : names.length ? `${what} takes ${names.join(', ')}` : `${what} takes no arguments`;
-  return error('E0104', `${what} has no argument named ${name}`, sp, { help });
+  return error('E0104', `${what} has no argument named ${name}`, sp, { help, ...(near && nameSpan ? { suggestion: { span: nameSpan, replacement: near } } : {}) });
 }
 
 /** Matches the given arguments to declarations: name -> the argument(s) given for it. */

@@ -152,7 +152,7 @@ class Checker {
 
   private layerArgs(what: string, use: LayerName, args: readonly Arg[]): void {
     const decls = use.form.args.filter((d) => use.size === undefined || d.name !== use.form.sizeInName);
-    for (const a of args) if (a.name && !decls.some((d) => d.name === a.name!.name)) this.diagnostics.push(unknownArgument(what, decls, a.name.name, a.span));
+    for (const a of args) if (a.name && !decls.some((d) => d.name === a.name!.name)) this.diagnostics.push(unknownArgument(what, decls, a.name.name, a.span, a.name.span));
   }
 
   private blockArgs(ref: DeclRef, args: readonly Arg[]): void {
@@ -171,6 +171,7 @@ class Checker {
         error('E0104', `${what} has no parameter named ${a.name.name}`, a.span, {
           labels: [{ span: ref.decl.name.span, message: `${what} is defined here` }],
           help: near ? `${what} has a parameter named \`${near}\` (it takes ${names.join(', ')})` : `${what} takes ${names.join(', ') || 'no parameters'}`,
+          ...(near ? { suggestion: { span: a.name.span, replacement: near } } : {}),
         }),
       );
     }
@@ -230,7 +231,7 @@ class Checker {
     }
     const vars = new Map<string, unknown>(this.vars.flatMap((m) => [...m.keys()].map((k) => [k, k] as const)));
     const near = closest(name, knownNames({ vars, scope: this.scope, variable: () => undefined, decl: () => undefined }));
-    this.diagnostics.push(error('E0101', `unknown ${what} ${name}`, span, near ? { help: `a similar name exists: \`${near}\`` } : {}));
+    this.diagnostics.push(error('E0101', `unknown ${what} ${name}`, span, near ? { help: `a similar name exists: \`${near}\``, suggestion: { span, replacement: near } } : {}));
   }
 }
 

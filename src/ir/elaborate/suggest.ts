@@ -21,5 +21,5 @@ export function knownNames(env: NameLookup & { vars?: ReadonlyMap<string, unknow
 /** E0101 for a name that means nothing here, with the closest known one. */
 export function unknownName(name: string, sp: Span, env: NameLookup, what: 'name' | 'layer or block'): never {
   const near = closest(name, knownNames(env as Parameters<typeof knownNames>[0]));
-  return fail('E0101', `unknown ${what} ${name}`, sp, near ? { help: `a similar name exists: \`${near}\`` } : {});
+  return fail('E0101', `unknown ${what} ${name}`, sp, near ? { help: `a similar name exists: \`${near}\``, suggestion: { span: sp, replacement: near } } : {});
 }
