@@ -138,6 +138,8 @@ export interface JsonDiagnostic {
   labels: { file: string; line: number; col: number; message: string }[];
   notes: string[];
   help?: string;
+  /** A replacement a tool can apply: the text from line:col to endLine:endCol becomes `replacement`. */
+  suggestion?: { line: number; col: number; endLine: number; endCol: number; replacement: string };
 }
 
 export function toJson(d: Diagnostic, sources: Sources): JsonDiagnostic {
@@ -155,7 +157,14 @@ export function toJson(d: Diagnostic, sources: Sources): JsonDiagnostic {
     }),
     notes: d.notes,
     ...(d.help !== undefined ? { help: d.help } : {}),
+    ...suggestionJson(d, sources),
   };
+}
+
+function suggestionJson(d: Diagnostic, sources: Sources): Pick<JsonDiagnostic, 'suggestion'> {
+  const at = d.suggestion && locate(d.suggestion.span, sources);
+  if (!d.suggestion || !at) return {};
+  return { suggestion: { line: at.start.line, col: at.start.col, endLine: at.end.line, endCol: at.end.col, replacement: d.suggestion.replacement } };
 }
 
 /** GitHub Actions workflow commands: `::error file=F,line=L,col=C,endLine=..,endColumn=..,title=CODE::message`. */

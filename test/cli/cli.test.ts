@@ -70,13 +70,15 @@ describe('resdsl check', () => {
     expect(r.err).toContain('  conv3(4, strid = 2)');
   });
 
-  it('--format json gives every diagnostic with file, line and column', async () => {
+  it('--format json gives every diagnostic with file, line and column, and its suggested replacement', async () => {
     const r = await cli('check', '--format', 'json', bad, 'examples/resnet18.resdsl');
     expect(r.code).toBe(1);
     const j = JSON.parse(r.out);
     expect(j.files).toBe(2);
     expect(j.networks).toEqual([{ file: 'examples/resnet18.resdsl', network: 'resnet18', params: 11689512, macs: 1814073344, outputs: ['logits'] }]);
     expect(j.diagnostics[0]).toMatchObject({ code: 'E0104', file: bad, line: 3, col: 12 });
+    // the suggested replacement of the misspelled name, for tools that apply fixes
+    expect(j.diagnostics[0].suggestion).toEqual({ line: 3, col: 12, endLine: 3, endCol: 17, replacement: 'stride' });
   });
 
   it('--format github prints workflow annotations', async () => {
