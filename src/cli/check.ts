@@ -18,16 +18,23 @@ export function checkCommand(args: Parsed, io: Io): number {
   const diagnostics: Diagnostic[] = [];
   const networks: { file: string; network: string; params: number; macs: number; outputs: string[] }[] = [];
   const declared = { blocks: 0, generic: 0, networks: 0 };
+  const basesUsed: string[] = [];
   for (const file of files) {
     const r = checkFile(file, { shortcut, ...(args.has('shortcut') ? { shortcutGiven: true } : {}) });
     for (const [k, v] of r.sources) sources.set(k, v);
     declared.blocks += r.declared.blocks;
     declared.generic += r.declared.generic;
     declared.networks += r.declared.networks;
+    for (const b of r.declared.basesUsed) basesUsed.push(b);
     for (const d of r.diagnostics) diagnostics.push(d); // a loop: a spread of 100,000 items overflows the stack
     for (const n of r.networks)
       networks.push({ file, network: n.name, params: n.stats!.params, macs: n.stats!.macs, outputs: n.graph.outputs.map((o) => o.name) });
   }
+  // a generic network that another of the files checked defines a network from is not unused (N0001 is per file)
+  const used = new Set(basesUsed);
+  const kept = diagnostics.filter((d) => d.code !== 'N0001' || d.span === undefined || !used.has(`${d.span.file}\0${d.span.start}`));
+  diagnostics.length = 0;
+  for (const d of kept) diagnostics.push(d);
   const errors = diagnostics.filter((d) => d.severity === 'error').length;
   const warnings = diagnostics.filter((d) => d.severity === 'warning').length;
   if (format === 'json') {

@@ -4,10 +4,12 @@
  */
 import * as fs from 'node:fs';
 import { error } from '../diagnostics/diagnostic.js';
+import { buildScopes } from '../ir/elaborate/scope.js';
 import type { ShortcutPolicy } from '../passes/pass.js';
 import { compile, compileLazy, runPipeline, type CompileResult, type FrontEndResult, type LazyCompileResult, type PipelineOptions, type StageName } from '../pipeline/index.js';
 import { nodeExecutorHost } from './executor-host.js';
 import { cannotRead, nodeHost } from './host.js';
+import type { Program } from '../program/load.js';
 
 export interface CompileOptions {
   network?: string;
@@ -108,9 +110,29 @@ export interface Declared {
   generic: number;
   /** The other networks: checked for shapes and counts too. */
   networks: number;
+  /**
+   * The generic networks (in any file of the program, std included) that a network of this file is
+   * defined from, as `file \0 offset of the name`: `check` of several files does not say of one
+   * of them that no network is defined from it (N0001) when another file does so.
+   */
+  basesUsed: string[];
 }
 
 /** check and summary: the front of the pipeline on every network of a file (or the one asked for), and what the file declares. */
+/** See Declared.basesUsed. */
+function basesUsed(program: Program | undefined): string[] {
+  const root = program?.root;
+  if (program === undefined || root === undefined || !root.ast.items.some((i) => i.kind === 'Network' && i.base)) return [];
+  const scope = buildScopes(program).scopes.get(root.absPath);
+  const out: string[] = [];
+  for (const i of root.ast.items) {
+    if (i.kind !== 'Network' || !i.base) continue;
+    const ref = scope?.get(i.base.callee.name);
+    if (ref) out.push(`${ref.decl.name.span.file}\0${ref.decl.name.span.start}`);
+  }
+  return out;
+}
+
 export function checkFile(file: string, opts: CheckOptions = {}, last: StageName = 'expect'): FrontEndResult & { declared: Declared } {
   const s = runPipeline(
     file,
@@ -130,6 +152,7 @@ export function checkFile(file: string, opts: CheckOptions = {}, last: StageName
     blocks: items.filter((i) => i.kind === 'Block').length,
     generic: items.filter((i) => i.kind === 'Network' && i.params.length > 0 && !i.base).length,
     networks: items.filter((i) => i.kind === 'Network' && (i.params.length === 0 || i.base)).length,
+    basesUsed: basesUsed(s.program),
   };
   return { networks: s.networks, diagnostics: s.diagnostics, sources: s.sources, declared };
 }

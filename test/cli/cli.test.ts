@@ -26,6 +26,18 @@ describe('resdsl check', () => {
     expect(r.code).toBe(0);
   });
 
+  it('notes a generic network no checked file defines a network from (N0001), and not one another file uses', async () => {
+    const lib = path.join(tmp, 'generic-lib.resdsl');
+    const user = path.join(tmp, 'generic-user.resdsl');
+    fs.writeFileSync(lib, 'network g(n) {\n  input img: f32[N, 3, 8, 8]\n  conv3(4) x n\n}\nnetwork h(n) {\n  input img: f32[N, 3, 8, 8]\n  conv3(8) x n\n}\n');
+    fs.writeFileSync(user, 'use "./generic-lib.resdsl"\nnetwork g2 = g(2)\n');
+    const alone = await cli('check', lib);
+    expect(alone.err.match(/note\[N0001\]: network (\w+)/g)).toEqual(['note[N0001]: network g', 'note[N0001]: network h']);
+    const both = await cli('check', lib, user);
+    expect(both.err.match(/note\[N0001\]: network (\w+)/g)).toEqual(['note[N0001]: network h']);
+    expect(both.code).toBe(0);
+  });
+
   it('a file of blocks is checked: its summary line counts them, and every mistake is reported in one run', async () => {
     const lib = path.join(tmp, 'lib.resdsl');
     fs.writeFileSync(lib, 'block a(out) <conv3; bn; relu>\nblock b(out, stride = 1) <conv3(stride = stride); bn> + shortcut\n');
