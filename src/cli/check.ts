@@ -1,6 +1,6 @@
 /** `resdsl check FILES_OR_FOLDERS...`: every file's blocks and networks checked; exit 0 when clean, 1 with errors. */
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
-import { checkFile } from '../node/compile.js';
+import { checkFile, declarationKey } from '../node/compile.js';
 import type { ShortcutPolicy } from '../passes/pass.js';
 import { expandFiles } from './files.js';
 import type { Io } from './io.js';
@@ -15,26 +15,23 @@ export function checkCommand(args: Parsed, io: Io): number {
   const maxErrors = args.int('max-errors');
   const files = expandFiles(args.positionals);
   const sources = new Map<string, string>();
-  const diagnostics: Diagnostic[] = [];
+  const found: Diagnostic[] = [];
   const networks: { file: string; network: string; params: number; macs: number; outputs: string[] }[] = [];
   const declared = { blocks: 0, generic: 0, networks: 0 };
-  const basesUsed: string[] = [];
+  const basesUsed = new Set<string>();
   for (const file of files) {
     const r = checkFile(file, { shortcut, ...(args.has('shortcut') ? { shortcutGiven: true } : {}) });
     for (const [k, v] of r.sources) sources.set(k, v);
     declared.blocks += r.declared.blocks;
     declared.generic += r.declared.generic;
     declared.networks += r.declared.networks;
-    for (const b of r.declared.basesUsed) basesUsed.push(b);
-    for (const d of r.diagnostics) diagnostics.push(d); // a loop: a spread of 100,000 items overflows the stack
+    for (const b of r.declared.basesUsed) basesUsed.add(b);
+    for (const d of r.diagnostics) found.push(d); // a loop: a spread of 100,000 items overflows the stack
     for (const n of r.networks)
       networks.push({ file, network: n.name, params: n.stats!.params, macs: n.stats!.macs, outputs: n.graph.outputs.map((o) => o.name) });
   }
   // a generic network that another of the files checked defines a network from is not unused (N0001 is per file)
-  const used = new Set(basesUsed);
-  const kept = diagnostics.filter((d) => d.code !== 'N0001' || d.span === undefined || !used.has(`${d.span.file}\0${d.span.start}`));
-  diagnostics.length = 0;
-  for (const d of kept) diagnostics.push(d);
+  const diagnostics = found.filter((d) => d.code !== 'N0001' || d.span === undefined || !basesUsed.has(declarationKey(d.span)));
   const errors = diagnostics.filter((d) => d.severity === 'error').length;
   const warnings = diagnostics.filter((d) => d.severity === 'warning').length;
   if (format === 'json') {

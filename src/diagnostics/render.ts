@@ -12,15 +12,18 @@ export interface Position {
   col: number; // 1-based
 }
 
-/** Line starts of a text; the last few texts are cached, since one file usually has many diagnostics. */
+/**
+ * Offsets where the lines of a text start; the last few texts are cached, since one file usually
+ * has many diagnostics (and the language server asks about one document many times).
+ */
 const lineStartCache = new Map<string, number[]>();
 
-function lineStarts(text: string): number[] {
+export function lineStarts(text: string): readonly number[] {
   let starts = lineStartCache.get(text);
   if (!starts) {
     starts = [0];
     for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) starts.push(i + 1);
-    if (lineStartCache.size >= 16) lineStartCache.clear();
+    if (lineStartCache.size >= 32) lineStartCache.clear();
     lineStartCache.set(text, starts);
   }
   return starts;

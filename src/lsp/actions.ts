@@ -3,7 +3,6 @@
  * misspelled layer, block, name, parameter or keyword argument) in this document, offered where the
  * editor asks (a range the suggestion's span meets).
  */
-import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { Span } from '../diagnostics/span.js';
 import { rootFile, type Analysis } from './analysis.js';
 
@@ -11,23 +10,17 @@ export interface QuickFix {
   title: string;
   span: Span;
   replacement: string;
-  diagnostic: Diagnostic;
 }
 
 /** The quick fixes whose span meets [start, end] (offsets in the document). */
 export function quickFixes(a: Analysis, start: number, end: number): QuickFix[] {
   const root = rootFile(a);
   if (root === undefined) return [];
-  const seen = new Set<string>();
   const out: QuickFix[] = [];
   for (const d of a.diagnostics) {
     const s = d.suggestion;
     if (s === undefined || s.span.file !== root.name || s.span.end < start || s.span.start > end) continue;
-    // the same mistake may be reported by the name check and by elaboration: offer it once
-    const key = `${s.span.start}\0${s.span.end}\0${s.replacement}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    out.push({ title: `replace with \`${s.replacement}\``, span: s.span, replacement: s.replacement, diagnostic: d });
+    out.push({ title: `replace with \`${s.replacement}\``, span: s.span, replacement: s.replacement });
   }
   return out;
 }

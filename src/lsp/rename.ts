@@ -18,7 +18,7 @@ import { contains } from './text.js';
 /** What can be renamed at a place: the span of the name there and its text; or why nothing can. */
 export type RenameTarget = { ok: true; key: string; span: Span; name: string } | { ok: false; reason: string };
 
-/** The new texts of the files a rename changes, by path; or why it is refused. */
+/** The edits of a rename, by path of the file they change; or why it is refused. */
 export type RenameResult = { ok: true; edits: Map<string, { span: Span; newText: string }[]> } | { ok: false; reason: string };
 
 /** The declaration's file, from a symbol key (`kind \0 path \0 offset`, see navigate.ts). */
@@ -28,12 +28,12 @@ function isStd(path: string): boolean {
   return path.startsWith(stdDir + nodePath.sep);
 }
 
-/** The name under the cursor, if renaming it is possible (prepareRename). */
-export function renameTarget(a: Analysis, offset: number, all: readonly Analysis[]): RenameTarget {
+/** The name under the cursor, if renaming it is possible (prepareRename): the document's own analysis says. */
+export function renameTarget(a: Analysis, offset: number): RenameTarget {
   const key = symbolKeyAt(a, offset);
   if (key === undefined) return { ok: false, reason: 'only a block, a network, a parameter or a repetition index can be renamed' };
   if (isStd(declaringPath(key))) return { ok: false, reason: 'this is declared in the standard library, which is not renamed from here' };
-  const here = references(all, key, true).find((p) => p.path === a.path && contains(p.span, offset));
+  const here = references([a], key, true).find((p) => p.path === a.path && contains(p.span, offset));
   if (here === undefined) return { ok: false, reason: 'no name to rename here' };
   return { ok: true, key, span: here.span, name: a.text.slice(here.span.start, here.span.end) };
 }

@@ -213,7 +213,7 @@ export function startServer(input: NodeJS.ReadableStream, output: NodeJS.Writabl
     safely('rename', () => {
       const a = current(p.textDocument.uri);
       if (a === undefined) return null;
-      const t = renameTarget(a, offsetAt(a.text, p.position), everyAnalysis());
+      const t = renameTarget(a, offsetAt(a.text, p.position));
       return t.ok ? { range: spanRange(a.text, t.span), placeholder: t.name } : new ResponseError(ErrorCodes.InvalidRequest, t.reason);
     }, null),
   );
@@ -222,11 +222,10 @@ export function startServer(input: NodeJS.ReadableStream, output: NodeJS.Writabl
     safely('rename', () => {
       const a = current(p.textDocument.uri);
       if (a === undefined) return null;
-      const all = everyAnalysis();
-      const t = renameTarget(a, offsetAt(a.text, p.position), all);
+      const t = renameTarget(a, offsetAt(a.text, p.position));
       if (!t.ok) return new ResponseError(ErrorCodes.InvalidRequest, t.reason);
       const textOf = (f: string) => openText(f) ?? readText(f);
-      const r = rename(a, t.key, p.newName, all, textOf);
+      const r = rename(a, t.key, p.newName, everyAnalysis(), textOf);
       if (!r.ok) return new ResponseError(ErrorCodes.InvalidRequest, r.reason);
       const changes: Record<string, TextEdit[]> = Object.create(null) as Record<string, TextEdit[]>;
       for (const [f, list] of r.edits) {

@@ -4,33 +4,13 @@
  */
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Position, Range } from 'vscode-languageserver/node';
+import { lineStarts, positionOf } from '../diagnostics/render.js';
 import type { Span } from '../diagnostics/span.js';
 
-/** Line starts of a text; the last few texts are kept, as one file is asked about many times. */
-const cache = new Map<string, number[]>();
-
-function lineStarts(text: string): number[] {
-  let starts = cache.get(text);
-  if (starts === undefined) {
-    starts = [0];
-    for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) starts.push(i + 1);
-    if (cache.size >= 32) cache.clear();
-    cache.set(text, starts);
-  }
-  return starts;
-}
-
+/** The LSP position (0-based line, UTF-16 character) of an offset: the renderer's, less one. */
 export function positionAt(text: string, offset: number): Position {
-  const starts = lineStarts(text);
-  const off = Math.max(0, Math.min(offset, text.length));
-  let lo = 0;
-  let hi = starts.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (starts[mid]! <= off) lo = mid;
-    else hi = mid - 1;
-  }
-  return { line: lo, character: off - starts[lo]! };
+  const p = positionOf(text, offset);
+  return { line: p.line - 1, character: p.col - 1 };
 }
 
 export function offsetAt(text: string, p: Position): number {

@@ -4,6 +4,7 @@
  */
 import * as fs from 'node:fs';
 import { error } from '../diagnostics/diagnostic.js';
+import type { Span } from '../diagnostics/span.js';
 import { buildScopes } from '../ir/elaborate/scope.js';
 import type { ShortcutPolicy } from '../passes/pass.js';
 import { compile, compileLazy, runPipeline, type CompileResult, type FrontEndResult, type LazyCompileResult, type PipelineOptions, type StageName } from '../pipeline/index.js';
@@ -112,13 +113,16 @@ export interface Declared {
   networks: number;
   /**
    * The generic networks (in any file of the program, std included) that a network of this file is
-   * defined from, as `file \0 offset of the name`: `check` of several files does not say of one
-   * of them that no network is defined from it (N0001) when another file does so.
+   * defined from, by declarationKey: `check` of several files does not say of one of them that
+   * no network is defined from it (N0001) when another file does so.
    */
   basesUsed: string[];
 }
 
 /** check and summary: the front of the pipeline on every network of a file (or the one asked for), and what the file declares. */
+/** A declaration's identity across programs: the file its name is in (as shown) and the name's offset. */
+export const declarationKey = (nameSpan: Span): string => `${nameSpan.file}\0${nameSpan.start}`;
+
 /** See Declared.basesUsed. */
 function basesUsed(program: Program | undefined): string[] {
   const root = program?.root;
@@ -128,7 +132,7 @@ function basesUsed(program: Program | undefined): string[] {
   for (const i of root.ast.items) {
     if (i.kind !== 'Network' || !i.base) continue;
     const ref = scope?.get(i.base.callee.name);
-    if (ref) out.push(`${ref.decl.name.span.file}\0${ref.decl.name.span.start}`);
+    if (ref) out.push(declarationKey(ref.decl.name.span));
   }
   return out;
 }

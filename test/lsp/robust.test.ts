@@ -30,7 +30,7 @@ function exercise(text: string, offsets: number[]): void {
     const key = symbolKeyAt(a, o);
     if (key !== undefined) references([a], key, true);
     quickFixes(a, o, o + 5);
-    const t = renameTarget(a, o, [a]);
+    const t = renameTarget(a, o);
     if (t.ok) rename(a, t.key, 'renamed_name', [a], (p) => (p === file ? text : undefined));
     completions(a, text, o, ['resnet']);
     signatureHelp(a, text, o);

@@ -22,6 +22,7 @@ import * as path from 'node:path';
 import { promisify } from 'node:util';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { OutputSummary } from '../../src/report/outputs.js';
 import { buildPlayground, type Built } from './build.js';
 import { chromiumPath, launchChromium, type Chromium } from './chromium.js';
 import { serveStatic, type StaticServer } from './serve.js';
@@ -59,16 +60,8 @@ const load = () => os.loadavg().map((x) => x.toFixed(2)).join(', ');
 const fmt = (xs: number[]) => xs.map((x) => x.toFixed(1)).join(', ');
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
-interface Stats {
-  name: string;
-  shape: number[];
-  min: number | null;
-  max: number | null;
-  mean: number | null;
-  nan: number;
-  inf: number;
-  argmax?: number[];
-}
+/** What the run pane and `resdsl run --json` say of each output. */
+type Stats = OutputSummary;
 
 /** The page's output stats equal the CLI's: shapes, counts and argmax exactly, numbers within 1e-4 x max(1, |max|, |min|). */
 function expectSameStats(page: Stats[], cli: Stats[]): void {
@@ -339,7 +332,7 @@ suite('the playground in Chromium', () => {
     console.log(`CIFAR ResNet-20 in the page's run worker, 1 thread: first run ${r.runMs.toFixed(1)} ms, second ${r.warmRunMs.toFixed(1)} ms (load average ${load()})`);
     expect(r.threads).toBe(1);
     // Chromium has SIMD and relaxed SIMD: the generated kernels, not the JS fallback
-    expect(r.kernel).toBe('wasm-fma');
+      expect(r.kernel).toBe('wasm-fma');
     expectSameStats(r.outputs, (await cliRunStats) as Stats[]);
     await page.screenshot({ path: path.join(shots, '5-run.png') });
   });
@@ -355,7 +348,7 @@ suite('the playground in Chromium', () => {
       const r = await runInPane(other);
       console.log(`CIFAR ResNet-20 in the page's run worker, 2 threads: first run ${r.runMs.toFixed(1)} ms, second ${r.warmRunMs.toFixed(1)} ms (load average ${load()})`);
       expect(r.threads).toBe(2);
-    expect(r.kernel).toBe('wasm-fma');
+      expect(r.kernel).toBe('wasm-fma');
       expectSameStats(r.outputs, (await cliRunStats) as Stats[]);
       await other.screenshot({ path: path.join(shots, '6-run-two-threads.png') });
     } finally {

@@ -12,6 +12,7 @@ import * as py from '../../src/pytorch/py/expr.js';
 import { print, pyFloat, type PyExpr, type PyValue } from '../../src/pytorch/py/expr.js';
 import { evaluate, NoValue } from '../../src/pytorch/py/evaluate.js';
 import { layout, lineWidth } from '../../src/pytorch/py/format.js';
+import { preludeFunctions } from '../../src/pytorch/prelude.js';
 import { describeWithTorch, python } from '../helpers/torch-fixtures.js';
 
 /** A small deterministic generator (mulberry32). */
@@ -74,19 +75,10 @@ function full(e: PyExpr): string {
 
 const valueText = (v: PyValue | undefined) => (v === undefined ? 'error' : v.t === 'int' || v.t === 'float' || v.t === 'bool' ? `${v.t} ${py.printValue(v)}` : `other`);
 
+// Python evaluates the expressions with the helpers exactly as the emitted files define them
 const checker = String.raw`
 import ast, json, sys
-def make_divisible(v, divisor, min_value=None):
-    if min_value is None:
-        min_value = divisor
-    new_v = max(min_value, int(v + divisor / 2) // divisor * divisor)
-    if new_v < 0.9 * v:
-        new_v += divisor
-    return new_v
-def floor(x):
-    return int(x // 1)
-def ceil(x):
-    return -int(-x // 1)
+${preludeFunctions(new Set(['make_divisible', 'floor', 'ceil'])).join('\n')}
 env = dict(a=7, b=-3, c=2.5, d=0.1, f=True, make_divisible=make_divisible, floor=floor, ceil=ceil)
 class Flat(ast.NodeTransformer):
     # a and b and c is one BoolOp of three; (a and b) and c two of two: the same value
