@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import { Worker, type ResourceLimits } from 'node:worker_threads';
 
 /** URL of tsx's ESM register API, found from its package.json (tsx is a dev dependency). */
 function tsxApiUrl(from: string): string {
@@ -31,8 +31,8 @@ function bootstrap(module: string, onFailure: string): string {
 }
 
 /** A Worker running `module`'s start(workerData); unref'd: the process may end while it waits for work. */
-export function startModuleWorker(module: string, workerData: unknown, onFailure: string): Worker {
-  const worker = new Worker(bootstrap(module, onFailure), { eval: true, workerData });
+export function startModuleWorker(module: string, workerData: unknown, onFailure: string, resourceLimits?: ResourceLimits): Worker {
+  const worker = new Worker(bootstrap(module, onFailure), { eval: true, workerData, ...(resourceLimits ? { resourceLimits } : {}) });
   worker.unref();
   return worker;
 }

@@ -16,15 +16,18 @@ import type { Worker } from 'node:worker_threads';
 import { makeHere, type SeededMaker } from '../weights/attach.js';
 import { drawsRandom, fillSeeded, type SeedJob } from '../weights/init.js';
 import { startModuleWorker } from './module-worker.js';
-import { controlInts, FAILED, MADE, RELEASED, REQUESTED, sampleCount, STOP, takeFromRing, WaitTimeout, type RingSetup } from './weight-ring.js';
+import { controlInts, FAILED, MADE, RELEASED, REQUESTED, sampleCount, STOP, takeFromRing, type RingSetup } from './weight-ring.js';
 
 export interface WeightWorkerOptions {
   /** Size of the ring (default 32 MiB: the 10,000-block network's peak memory stays under 400 MiB). */
   ringBytes?: number;
   /** Tensors with fewer samples are made by the thread that asks (default 1024: moving them costs more than making them). */
   minSamples?: number;
-  /** How long the writer waits for a tensor the worker is making before it stops the worker and makes it itself (default 5 s). */
-  waitMs?: number;
+  /**
+   * How long the writer waits for a tensor the worker is making before it makes it itself, per
+   * sample (default 16 ns, twice what making one takes), plus 1 ms.
+   */
+  patienceNsPerSample?: number;
 }
 
 export interface WeightWorkerReport {
@@ -43,7 +46,7 @@ export class WeightWorker {
   private readonly worker: Worker;
   private readonly ringBytes: number;
   private readonly minSamples: number;
-  private readonly waitMs: number;
+  private readonly patienceNs: number;
   /** The tensors the worker may make, by name, as seedWeights gave them. */
   private readonly candidates = new Map<string, SeedJob>();
   /** The plan: jobs in the writer's order, and each job's index (by identity: a name seeded twice is two jobs). */
@@ -57,9 +60,10 @@ export class WeightWorker {
   constructor(opts: WeightWorkerOptions = {}) {
     this.ringBytes = opts.ringBytes ?? 32 * 2 ** 20;
     this.minSamples = opts.minSamples ?? 1024;
-    this.waitMs = opts.waitMs ?? 5000;
-    // started now, so that it has loaded by the time the model is lowered
-    this.worker = startModuleWorker('./weight-worker', undefined, couldNotStart);
+    this.patienceNs = opts.patienceNsPerSample ?? 16;
+    // started now, so that it has loaded by the time the model is lowered; it allocates little (the
+    // job list, a view per tensor): a small young generation keeps its memory down (by 15 MiB)
+    this.worker = startModuleWorker('./weight-worker', undefined, couldNotStart, { maxYoungGenerationSizeMb: 1 });
     this.worker.on('message', (m: { failed?: string }) => {
       if (m.failed !== undefined) this.failure ??= `the weight worker failed: ${m.failed}`;
     });
@@ -97,15 +101,9 @@ export class WeightWorker {
   private produce(job: SeedJob, out: Float32Array): void {
     const j = this.index.get(job);
     if (j !== undefined && this.shared && !this.stopped) {
-      try {
-        if (takeFromRing(this.shared.ctl, this.shared.ring, j, out, this.waitMs)) {
-          this.fromWorker++;
-          return;
-        }
-      } catch (e) {
-        if (!(e instanceof WaitTimeout)) throw e;
-        this.failure ??= e.message;
-        this.stop();
+      if (takeFromRing(this.shared.ctl, this.shared.ring, j, out, 1 + (out.length * this.patienceNs) / 1e6)) {
+        this.fromWorker++;
+        return;
       }
     }
     fillSeeded(job, out);

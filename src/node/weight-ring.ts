@@ -9,7 +9,8 @@
  * - FREE: nobody has it. The worker claims it (MAKING) once it has room in the ring for it; the
  *   main thread, when the writer asks for a job still FREE, claims it (MAIN) and makes it itself.
  *   So a worker that the system does not schedule costs the main thread nothing but the checks.
- * - MAKING: the worker is making it; the main thread waits (Atomics.wait, with a time limit).
+ * - MAKING: the worker is making it; the main thread waits, for about as long as making it takes,
+ *   then makes it itself (MAIN), so that a worker the system has descheduled does not hold it up.
  * - READY: in the ring at its offset; the main thread copies it out (READING), then marks it DONE,
  *   and the worker may reuse its room.
  * The worker keeps ahead of the writer, not beside it: when the writer has caught up with it, it
@@ -113,12 +114,13 @@ export function fillRing(setup: RingSetup, fill: (job: SeedJob, out: Float32Arra
       fill(jobs[j]!, ring.subarray(offset, offset + count));
     } catch (e) {
       Atomics.store(ctl, FAILED, 1);
-      Atomics.store(ctl, stateOf(j), FREE);
+      Atomics.compareExchange(ctl, stateOf(j), MAKING, FREE);
       Atomics.notify(ctl, stateOf(j));
       throw e;
     }
     Atomics.store(ctl, offsetOf(j), offset);
-    Atomics.store(ctl, stateOf(j), READY);
+    // the main thread may have given up waiting and made it itself: then its room is free again
+    if (Atomics.compareExchange(ctl, stateOf(j), MAKING, READY) !== MAKING) continue;
     Atomics.notify(ctl, stateOf(j));
     Atomics.add(ctl, MADE, 1);
     made.push({ job: j, end: start + count });
@@ -128,20 +130,21 @@ export function fillRing(setup: RingSetup, fill: (job: SeedJob, out: Float32Arra
 
 /**
  * The main thread's side, for job `j` that the writer asks for now: copies it out of the ring into
- * `out` and returns true, or returns false when the caller must make it itself (it was FREE, and is
- * now MAIN; or it is not in the ring any more, having been taken already). Waits for a job the
- * worker is making, up to `waitMs`; then it throws a WaitTimeout, and the caller stops the worker.
+ * `out` and returns true, or returns false when the caller must make it itself: it was FREE (it is
+ * now MAIN); or it is not in the ring any more, having been taken already; or the worker has been
+ * making it for `patienceMs` since the writer asked (a worker the system has descheduled, or one that
+ * died): then it is the main thread's (MAIN), and the worker drops what it made.
  */
-export function takeFromRing(ctl: Int32Array, ring: Float32Array, j: number, out: Float32Array, waitMs: number): boolean {
+export function takeFromRing(ctl: Int32Array, ring: Float32Array, j: number, out: Float32Array, patienceMs: number): boolean {
   if (j > Atomics.load(ctl, REQUESTED)) Atomics.store(ctl, REQUESTED, j);
-  const deadline = performance.now() + waitMs;
+  const deadline = performance.now() + patienceMs;
   for (;;) {
     const state = Atomics.compareExchange(ctl, stateOf(j), FREE, MAIN);
     if (state === FREE) return false;
     if (state === MAKING) {
       const left = deadline - performance.now();
-      if (left <= 0) throw new WaitTimeout(waitMs);
-      Atomics.wait(ctl, stateOf(j), MAKING, left);
+      if (left > 0) Atomics.wait(ctl, stateOf(j), MAKING, left);
+      else if (Atomics.compareExchange(ctl, stateOf(j), MAKING, MAIN) === MAKING) return false;
       continue;
     }
     if (state !== READY || Atomics.compareExchange(ctl, stateOf(j), READY, READING) !== READY) return false;
@@ -151,12 +154,5 @@ export function takeFromRing(ctl: Int32Array, ring: Float32Array, j: number, out
     Atomics.add(ctl, RELEASED, 1);
     Atomics.notify(ctl, RELEASED);
     return true;
-  }
-}
-
-/** The worker did not finish a job within the time the main thread waits. */
-export class WaitTimeout extends Error {
-  constructor(readonly ms: number) {
-    super(`the weight worker did not finish a tensor within ${ms} ms`);
   }
 }
