@@ -69,7 +69,7 @@ export function benchWeightWorker(runs = 7, files?: readonly (readonly [string, 
         on.push(measureOnce(args, { RESDSL_WEIGHT_WORKER: '1' }));
       }
       const line = (xs: typeof on) =>
-        `${median(xs.map((x) => x.ms)).toFixed(0)} ms (main thread ${median(xs.map((x) => x.mainCpuMs)).toFixed(0)} ms CPU), peak ${mib(median(xs.map((x) => x.peak)))}`;
+        `${median(xs.map((x) => x.ms)).toFixed(0)} ms (CPU: main thread ${median(xs.map((x) => x.mainCpuMs)).toFixed(0)} ms, process ${median(xs.map((x) => x.cpuMs)).toFixed(0)} ms), peak ${mib(median(xs.map((x) => x.peak)))}`;
       console.log(`${name}: without ${line(off)}; with ${line(on)}; load ${os.loadavg()[0]!.toFixed(2)}`);
     }
   } finally {

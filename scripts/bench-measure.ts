@@ -13,16 +13,18 @@ export const verdict = (met: boolean) => (met ? 'met' : 'NOT met');
 
 /**
  * One run of `node [script, ...args]` (with `env` added to this process's environment): wall ms,
- * peak RSS bytes, and the CPU ms of its main thread (NaN where /proc does not say); throws when it fails.
+ * peak RSS bytes, the CPU ms of its main thread (NaN where /proc does not say) and of the whole
+ * process; throws when it fails.
  */
-export function measureOnce(args: readonly string[], env: NodeJS.ProcessEnv = {}): { ms: number; peak: number; mainCpuMs: number } {
+export function measureOnce(args: readonly string[], env: NodeJS.ProcessEnv = {}): { ms: number; peak: number; mainCpuMs: number; cpuMs: number } {
   const t0 = performance.now();
   const r = spawnSync(process.execPath, ['scripts/peak-child.mjs', ...args], { encoding: 'utf8', maxBuffer: 64 * 2 ** 20, env: { ...process.env, ...env } });
   const ms = performance.now() - t0;
   if (r.status !== 0) throw new Error(`failed (exit ${r.status}): node ${args.join(' ')}\n${r.stderr}`);
   const m = /peak-rss-bytes (\d+)/.exec(r.stderr);
   const cpu = /main-thread-cpu-ms (\d+)/.exec(r.stderr);
-  return { ms, peak: m ? Number(m[1]) : NaN, mainCpuMs: cpu ? Number(cpu[1]) : NaN };
+  const all = /process-cpu-ms (\d+)/.exec(r.stderr);
+  return { ms, peak: m ? Number(m[1]) : NaN, mainCpuMs: cpu ? Number(cpu[1]) : NaN, cpuMs: all ? Number(all[1]) : NaN };
 }
 
 /** The medians of `runs` runs after a warm-up. */

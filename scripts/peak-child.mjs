@@ -19,6 +19,8 @@ process.on('exit', () => {
     // utime and stime, fields 14 and 15 of the main thread's stat, in clock ticks (100 a second on Linux)
     const fields = fs.readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8').split(') ')[1].split(' ');
     process.stderr.write(`main-thread-cpu-ms ${(Number(fields[11]) + Number(fields[12])) * 10}\n`);
+    const all = process.cpuUsage();
+    process.stderr.write(`process-cpu-ms ${Math.round((all.user + all.system) / 1000)}\n`);
   } catch {
     /* not Linux */
   }

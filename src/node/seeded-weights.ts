@@ -19,8 +19,13 @@ import { startModuleWorker } from './module-worker.js';
 import { controlInts, FAILED, MADE, RELEASED, REQUESTED, sampleCount, STOP, takeFromRing, type RingSetup } from './weight-ring.js';
 
 export interface WeightWorkerOptions {
-  /** Size of the ring (default 32 MiB: the 10,000-block network's peak memory stays under 400 MiB). */
-  ringBytes?: number;
+  /**
+   * Size of the ring: room for two of the largest tensors, at least `ringBytes.min` (default 8 MiB,
+   * a few hundred small tensors) and at most `ringBytes.max` (default 32 MiB). A larger ring gave
+   * the 10,000-block network nothing more than 8 MiB does (the writer's CPU time within noise),
+   * and takes its size in memory.
+   */
+  ringBytes?: { min: number; max: number };
   /** Tensors with fewer samples are made by the thread that asks (default 1024: moving them costs more than making them). */
   minSamples?: number;
   /**
@@ -44,7 +49,7 @@ const couldNotStart = `require('node:worker_threads').parentPort.postMessage({ f
 
 export class WeightWorker {
   private readonly worker: Worker;
-  private readonly ringBytes: number;
+  private readonly ringBytes: { min: number; max: number };
   private readonly minSamples: number;
   private readonly patienceNs: number;
   /** The tensors the worker may make, by name, as seedWeights gave them. */
@@ -58,7 +63,7 @@ export class WeightWorker {
   private failure: string | undefined;
 
   constructor(opts: WeightWorkerOptions = {}) {
-    this.ringBytes = opts.ringBytes ?? 32 * 2 ** 20;
+    this.ringBytes = opts.ringBytes ?? { min: 8 * 2 ** 20, max: 32 * 2 ** 20 };
     this.minSamples = opts.minSamples ?? 1024;
     this.patienceNs = opts.patienceNsPerSample ?? 16;
     // started now, so that it has loaded by the time the model is lowered; it allocates little (the
@@ -81,16 +86,19 @@ export class WeightWorker {
   plan(names: Iterable<string>): void {
     if (this.shared || this.stopped) throw new Error('internal: the weight worker was given a plan twice');
     let samples = 0;
+    let largest = 0;
     for (const name of names) {
       const job = this.candidates.get(name);
       if (job === undefined || this.index.has(job)) continue;
       this.index.set(job, this.jobs.length);
       this.jobs.push(job);
       samples += sampleCount(job);
+      largest = Math.max(largest, sampleCount(job));
     }
     if (this.jobs.length === 0) return this.stop();
     const control = new SharedArrayBuffer(4 * controlInts(this.jobs.length));
-    const ring = new SharedArrayBuffer(4 * Math.min(Math.floor(this.ringBytes / 4), samples));
+    const { min, max } = this.ringBytes;
+    const ring = new SharedArrayBuffer(4 * Math.min(samples, Math.max(min / 4, Math.min(2 * largest, max / 4))));
     this.shared = { ctl: new Int32Array(control), ring: new Float32Array(ring) };
     Atomics.store(this.shared.ctl, REQUESTED, -1);
     const setup: RingSetup = { control, ring, jobs: this.jobs };
