@@ -26,13 +26,19 @@ const base = CstParser.prototype as unknown as Internals;
  */
 export const maxParseErrors = 1000;
 
-class ResdslParser extends CstParser {
-  constructor() {
+export class ResdslParser extends CstParser {
+  /**
+   * `validate` runs chevrotain's grammar validations (ambiguities, left recursion, ...): about 20 ms
+   * of every command's start, for a grammar that changes only with the code. The singleton skips
+   * them; test/parser/grammar-validation.test.ts builds a validated parser.
+   */
+  constructor({ validate = false }: { validate?: boolean } = {}) {
     super(T.allTokens, {
       recoveryEnabled: true,
       nodeLocationTracking: 'onlyOffset',
       maxLookahead: 2,
       errorMessageProvider: messages,
+      skipValidations: !validate,
     });
     this.performSelfAnalysis();
   }

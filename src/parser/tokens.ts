@@ -159,4 +159,13 @@ export const openers: ReadonlyMap<TokenType, TokenType> = new Map([
   [LAngle, RAngle], [LParen, RParen], [LBrace, RBrace], [LBracket, RBracket],
 ]);
 
-export const lexer = new Lexer(allTokens, { positionTracking: 'full', ensureOptimizations: true });
+/**
+ * The lexer. `validate` runs chevrotain's checks of the token definitions and of its first-character
+ * optimizations (about 15 ms of every command's start): the singleton skips them, and
+ * test/parser/grammar-validation.test.ts builds a validated lexer.
+ */
+export function makeLexer({ validate = false }: { validate?: boolean } = {}): Lexer {
+  return new Lexer(allTokens, { positionTracking: 'full', ensureOptimizations: validate, skipValidations: !validate });
+}
+
+export const lexer = makeLexer();
