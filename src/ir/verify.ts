@@ -20,6 +20,7 @@ export interface VerifyOptions {
 }
 
 const shape = (s: readonly number[]) => `[${s.join(', ')}]`;
+const sameShape = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((d, i) => d === b[i]);
 const product = (s: readonly number[]) => s.reduce((a, b) => a * b, 1);
 
 /** Attribute names and kinds; returns false when inference cannot be trusted to run on them. */
@@ -72,14 +73,13 @@ function checkType(g: IrGraph, n: IrNode, known: Map<string, TensorType>, proble
 
 /** Records which node uses each parameter tensor; a tensor used twice is a problem. */
 function claimParams(n: IrNode, owner: Map<string, string>, problems: string[]): void {
-  const seen = new Set<string>();
-  for (const name of Object.values(n.params)) {
+  const names = Object.values(n.params); // a node has a few: a list is quicker than a set
+  names.forEach((name, i) => {
     const prev = owner.get(name);
     if (prev !== undefined && prev !== n.name) problems.push(`parameter ${name} is used by both ${prev} and ${n.name}`);
-    else if (seen.has(name)) problems.push(`parameter ${name} is used twice by ${n.name}`);
-    seen.add(name);
+    else if (names.indexOf(name) < i) problems.push(`parameter ${name} is used twice by ${n.name}`);
     owner.set(name, n.name);
-  }
+  });
 }
 
 function checkParams(g: IrGraph, n: IrNode, inTypes: TensorType[], problems: string[]): void {
@@ -91,8 +91,7 @@ function checkParams(g: IrGraph, n: IrNode, inTypes: TensorType[], problems: str
     problems.push(`node ${n.name}: ${n.op} parameter shapes failed: ${(e as Error).message}`);
     return;
   }
-  const roles = new Set(specs.map((s) => s.role));
-  for (const role of Object.keys(n.params)) if (!roles.has(role)) problems.push(`node ${n.name}: ${n.op} has no parameter ${role}`);
+  for (const role in n.params) if (!specs.some((s) => s.role === role)) problems.push(`node ${n.name}: ${n.op} has no parameter ${role}`);
   for (const spec of specs) {
     const name = n.params[spec.role];
     if (name === undefined) {
@@ -105,7 +104,7 @@ function checkParams(g: IrGraph, n: IrNode, inTypes: TensorType[], problems: str
       continue;
     }
     if (t.name !== name) problems.push(`parameter ${name} is stored under the name ${t.name}`);
-    if (shape(t.shape) !== shape(spec.shape)) problems.push(`parameter ${name} has shape ${shape(t.shape)}, ${n.op} needs ${shape(spec.shape)}`);
+    if (!sameShape(t.shape, spec.shape)) problems.push(`parameter ${name} has shape ${shape(t.shape)}, ${n.op} needs ${shape(spec.shape)}`);
     if (t.trainable !== spec.trainable || t.init !== spec.init)
       problems.push(`parameter ${name} is ${t.init}${t.trainable ? '' : ' (buffer)'}, ${n.op} needs ${spec.init}${spec.trainable ? '' : ' (buffer)'}`);
     if (t.data && t.data.length !== product(t.shape))
