@@ -68,21 +68,33 @@ export class EditedMap<K, V extends {}> implements ReadonlyMap<K, V> {
     return true;
   }
 
+  /** Whether the base's entries are all there as they were (then they are iterated as they are). */
+  private get baseIntact(): boolean {
+    return this.hidden.size === 0 && this.changed.size === 0;
+  }
+
   *entries(): MapIterator<[K, V]> {
-    const { hidden, changed } = this;
-    for (const [k, v] of this.base) {
-      if (hidden.size > 0 && hidden.has(k)) continue;
-      yield [k, changed.size > 0 && changed.has(k) ? changed.get(k)! : v];
+    if (this.baseIntact) yield* this.base;
+    else {
+      const { hidden, changed } = this;
+      for (const [k, v] of this.base) {
+        if (hidden.size > 0 && hidden.has(k)) continue;
+        yield [k, changed.size > 0 && changed.has(k) ? changed.get(k)! : v];
+      }
     }
     yield* this.added;
   }
 
   *keys(): MapIterator<K> {
-    for (const [k] of this.entries()) yield k;
+    if (this.baseIntact) yield* this.base.keys();
+    else for (const k of this.base.keys()) if (!this.hidden.has(k)) yield k;
+    yield* this.added.keys();
   }
 
   *values(): MapIterator<V> {
-    for (const [, v] of this.entries()) yield v;
+    if (this.baseIntact) yield* this.base.values();
+    else for (const [k, v] of this.base) if (!this.hidden.has(k)) yield this.changed.size > 0 && this.changed.has(k) ? this.changed.get(k)! : v;
+    yield* this.added.values();
   }
 
   [Symbol.iterator](): MapIterator<[K, V]> {

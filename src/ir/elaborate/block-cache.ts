@@ -18,22 +18,31 @@ import type { IrNode, ParamTensor, TensorType } from '../types.js';
 import type { Cursor, GraphBuilder } from './context.js';
 import type { Value } from './values.js';
 
+/** One recorded node, its names as suffixes of the call's prefix (`.conv1`), made once for every copy. */
+interface RecordedNode {
+  node: IrNode;
+  name: string;
+  type: TensorType;
+  /** Each input: the call's input (undefined), or a value inside, by its suffix. */
+  inputs: (string | undefined)[];
+  /** Role and suffix of each tensor, in order, with the recorded tensor. */
+  params: { role: string; name: string; tensor: ParamTensor }[];
+  /** The call sites inside the block (innermost first), before the call's own; undefined for none. */
+  inner: readonly Span[] | undefined;
+}
+
 /** One recorded expansion, with names relative to its prefix. */
 export interface Recorded {
-  prefix: string;
-  /** The value the expansion read as its input. */
-  input: string;
   /** The call stack's depth inside the call (the call itself included) when it was recorded. */
   depth: number;
   /** How much deeper than `depth` the calls inside it went. */
   innerDepth: number;
-  nodes: IrNode[];
-  types: TensorType[];
-  params: ParamTensor[];
+  nodes: RecordedNode[];
   paramCount: number;
   claims: [string, Span][];
   modules: [string, string][];
-  result: Cursor;
+  /** The result: the call's input (value undefined) or a value inside, by its suffix. */
+  result: { value: string | undefined; type: TensorType; origin: Span };
 }
 
 /** Recorded expansions of one network, by block and key. */
@@ -119,9 +128,29 @@ export function finishRecording(b: GraphBuilder, start: RecordStart, prefix: str
   const outside = (v: string) => v !== input.value && !inside(v);
   if (nodes.some((n) => !inside(n.name) || n.inputs.some(outside))) return undefined;
   if (claims.some(([c]) => !inside(c)) || modules.some(([m]) => !inside(m)) || outside(result.value)) return undefined;
-  const params: ParamTensor[] = [];
-  for (const n of nodes) for (const p of Object.values(n.params)) params.push(b.params.get(p)!);
-  return { prefix, input: input.value, depth, innerDepth, nodes, types: nodes.map((n) => b.types.get(n.name)!), params, paramCount: b.paramCount - start.paramCount, claims, modules, result };
+  const cut = prefix.length;
+  const suffix = (v: string) => (v === input.value ? undefined : v.slice(cut));
+  const inner = new Map<readonly Span[], readonly Span[] | undefined>();
+  const innerOf = (e: readonly Span[]) => {
+    if (!inner.has(e)) inner.set(e, e.length === depth ? undefined : e.slice(0, e.length - depth));
+    return inner.get(e);
+  };
+  return {
+    depth,
+    innerDepth,
+    nodes: nodes.map((n) => ({
+      node: n,
+      name: n.name.slice(cut),
+      type: b.types.get(n.name)!,
+      inputs: n.inputs.map(suffix),
+      params: Object.entries(n.params).map(([role, p]) => ({ role, name: p.slice(cut), tensor: b.params.get(p)! })),
+      inner: innerOf(n.expansion),
+    })),
+    paramCount: b.paramCount - start.paramCount,
+    claims: claims.map(([c, at]) => [c.slice(cut), at]),
+    modules: modules.map(([m, what]) => [m.slice(cut), what]),
+    result: { value: suffix(result.value), type: result.type, origin: result.origin },
+  };
 }
 
 /**
@@ -132,35 +161,34 @@ export function replay(b: GraphBuilder, r: Recorded, prefix: string, input: Curs
   const depth = b.callStack.length;
   if (depth + r.innerDepth > limits.maxCallDepth) return undefined;
   if (b.nodes.length + r.nodes.length > limits.maxNodes || b.paramCount + r.paramCount > limits.maxParams) return undefined;
-  const cut = r.prefix.length;
-  const rename = (name: string) => prefix + name.slice(cut);
-  for (const [c] of r.claims) if (b.isClaimed(rename(c))) return undefined;
+  const claims = r.claims.map(([c, at]): [string, Span] => [prefix + c, at]);
+  for (const [c] of claims) if (b.isClaimed(c)) return undefined;
   b.deepest = Math.max(b.deepest, depth + r.innerDepth);
-  for (const [m, what] of r.modules) b.setModule(rename(m), what);
-  for (const [c, at] of r.claims) b.setClaim(rename(c), at);
+  for (const [m, what] of r.modules) b.setModule(prefix + m, what);
+  for (const [c, at] of claims) b.setClaim(c, at);
   // the call sites of a node: those inside the block as recorded, then this call's
   const here = b.expansion();
   const expansions = new Map<readonly Span[], readonly Span[]>();
-  const expansionOf = (e: readonly Span[]) => {
-    let out = expansions.get(e);
-    if (out === undefined) expansions.set(e, (out = e.length === r.depth ? here : [...e.slice(0, e.length - r.depth), ...here]));
+  const expansionOf = (inner: readonly Span[] | undefined) => {
+    if (inner === undefined) return here;
+    let out = expansions.get(inner);
+    if (out === undefined) expansions.set(inner, (out = [...inner, ...here]));
     return out;
   };
-  const read = (v: string) => (v === r.input ? input.value : rename(v));
-  let p = 0;
-  for (let i = 0; i < r.nodes.length; i++) {
-    const n = r.nodes[i]!;
-    const name = rename(n.name);
+  for (const rn of r.nodes) {
+    const n = rn.node;
+    const name = prefix + rn.name;
     const params: Record<string, string> = {};
-    for (const role in n.params) {
-      const t = r.params[p++]!;
-      const pname = rename(t.name);
-      b.params.set(pname, { name: pname, shape: t.shape, trainable: t.trainable, init: t.init });
-      params[role] = pname;
+    for (const p of rn.params) {
+      const pname = prefix + p.name;
+      b.params.set(pname, { name: pname, shape: p.tensor.shape, trainable: p.tensor.trainable, init: p.tensor.init });
+      params[p.role] = pname;
     }
-    b.nodes.push({ name, op: n.op, inputs: n.inputs.map(read), attrs: n.attrs, params, span: n.span, expansion: expansionOf(n.expansion) });
-    b.types.set(name, r.types[i]!);
+    const inputs = rn.inputs.map((v) => (v === undefined ? input.value : prefix + v));
+    b.nodes.push({ name, op: n.op, inputs, attrs: n.attrs, params, span: n.span, expansion: expansionOf(rn.inner) });
+    b.types.set(name, rn.type);
   }
   b.paramCount += r.paramCount;
-  return { value: read(r.result.value), type: r.result.type, origin: r.result.origin };
+  const v = r.result.value;
+  return { value: v === undefined ? input.value : prefix + v, type: r.result.type, origin: r.result.origin };
 }
