@@ -167,6 +167,7 @@ function retype(t: IToken, type: TokenType): IToken {
 
 /** Report malformed strings and numbers, and give the parser a well-formed token in their place. */
 function fixToken(t: IToken, file: string, diags: Diagnostic[]): IToken {
+  if (t.tokenType !== T.BadString && t.tokenType !== T.BadNumber) return t;
   const sp = span(file, t.startOffset, t.startOffset + t.image.length);
   if (t.tokenType === T.BadString) {
     diags.push(error('E0003', 'unterminated string', sp, { help: 'close the string with `"` on the same line' }));
