@@ -147,7 +147,9 @@ class Builder extends ExprBuilder {
 
   /** A statement: operands joined by `+` and `*` (which binds tighter); one operand alone is that operand. */
   private layer(n: CstNode): A.LayerStmt | undefined {
-    const operands = nodes(n, 'operand').map((o) => this.operand(o));
+    const operandNodes = nodes(n, 'operand');
+    if (operandNodes.length === 1) return this.operand(operandNodes[0]!); // one operand: nothing to combine
+    const operands = operandNodes.map((o) => this.operand(o));
     const ops = toks(n, 'CombineOperator').map((t) => t.image);
     // products first: runs of operands joined by `*`, then their sum
     const terms: (A.LayerStmt | undefined)[][] = [[operands[0]]];
