@@ -103,9 +103,15 @@ export function lowerGraphLazy(g: IrGraph, opts: LowerOptions): LazyOnnxModel {
   const taken = new Set([...g.inputs.map((i) => i.name), ...producers]);
   const nodes: OnnxNode[] = [];
   const initializers: LazyOnnxTensor[] = [];
+  // the nodes of one statement (every call of a block) share its span: its location is found once
+  const docs = new Map<IrNode['span'], string | undefined>();
+  const docOf = (sp: IrNode['span']) => {
+    if (!docs.has(sp)) docs.set(sp, docString(sp, opts.sources));
+    return docs.get(sp);
+  };
   g.nodes.forEach((n, i) => {
     if (opDef(n.op).inferenceIdentity) alias.set(n.name, alias.get(n.inputs[0]!) ?? n.inputs[0]!);
-    else lowerNode(g, n, ownName[i]!, opset, resolve, docString(n.span, opts.sources), nodes, initializers);
+    else lowerNode(g, n, ownName[i]!, opset, resolve, docOf(n.span), nodes, initializers);
   });
   // Graph outputs take the DSL's output names. A layer whose own name an output takes (and which is
   // not that output) gets a fresh value name, so that no name is defined twice.
