@@ -27,12 +27,13 @@ const product = (s: readonly number[]) => s.reduce((a, b) => a * b, 1);
 function checkAttrs(n: IrNode, problems: string[]): boolean {
   const defaults = opDef(n.op).attrs;
   let ok = true;
-  for (const k of Object.keys(defaults))
+  for (const k in defaults)
     if (!Object.hasOwn(n.attrs, k)) {
       problems.push(`node ${n.name}: attribute ${k} of ${n.op} is missing`);
       ok = false;
     }
-  for (const [k, v] of Object.entries(n.attrs)) {
+  for (const k in n.attrs) {
+    const v = n.attrs[k];
     if (!Object.hasOwn(defaults, k)) problems.push(`node ${n.name}: ${n.op} has no attribute ${k}`);
     else if (typeof v !== typeof defaults[k] || Array.isArray(v) !== Array.isArray(defaults[k])) {
       problems.push(`node ${n.name}: attribute ${k} is a ${typeof v}, ${n.op} wants a ${typeof defaults[k]}`);
@@ -43,15 +44,14 @@ function checkAttrs(n: IrNode, problems: string[]): boolean {
 }
 
 /**
- * Checks the node's type against its op's inference from `known` (the inferred types of earlier
- * values, so that one wrong type is reported once, not again at every user). Records the node's
- * type in `known`; returns the input types when all are known and inference succeeded.
+ * Checks the node's type against its op's inference from the inferred types of earlier values
+ * (`known` where they differ from the recorded ones), so that one wrong type is reported once, not
+ * again at every user. Returns the input types when all are known and inference succeeded.
  */
 function checkType(g: IrGraph, n: IrNode, known: Map<string, TensorType>, problems: string[]): TensorType[] | undefined {
   const def = opDef(n.op);
   const own = g.types.get(n.name);
   if (!own) problems.push(`node ${n.name} has no type`);
-  else known.set(n.name, own);
   const ins = n.inputs.map((i) => known.get(i) ?? g.types.get(i));
   if (ins.some((t) => t === undefined)) return undefined;
   const inTypes = ins as TensorType[];
@@ -66,7 +66,9 @@ function checkType(g: IrGraph, n: IrNode, known: Map<string, TensorType>, proble
     problems.push(`node ${n.name}: ${n.op} rejects its inputs (${inTypes.map(formatType).join(', ')}): ${inferred.message}`);
     return undefined;
   }
-  known.set(n.name, inferred);
+  // `known` holds only the inferred types that differ from the recorded ones (rare: it is empty in
+  // a valid graph, which is then checked against its own types without copying them)
+  if (!own || !sameType(own, inferred)) known.set(n.name, inferred);
   if (own && !sameType(own, inferred)) problems.push(`node ${n.name} has type ${formatType(own)}, but ${n.op} infers ${formatType(inferred)}`);
   return inTypes;
 }
