@@ -20,17 +20,23 @@ import { fillValues, hasValues, lazyTensor, tensorValues } from '../ir/tensor-va
 import type { IrGraph, IrNode, ParamTensor, TensorType } from '../ir/types.js';
 import type { Pass, PassResult } from './pass.js';
 
+/** A conv and the bn after it, with the tensors of each by role (looked up once, when matched). */
 interface Pair {
   conv: IrNode;
   bn: IrNode;
+  convTensors: Readonly<Record<string, ParamTensor>>;
+  bnTensors: Readonly<Record<string, ParamTensor>>;
 }
 
-function hasData(g: IrGraph, n: IrNode): boolean {
+/** The node's tensors by role, when every one holds values (data, or a producer); undefined otherwise. */
+function tensorsWithData(g: IrGraph, n: IrNode): Record<string, ParamTensor> | undefined {
+  const out: Record<string, ParamTensor> = {};
   for (const role in n.params) {
     const t = g.params.get(n.params[role]!);
-    if (t === undefined || !hasValues(t)) return false;
+    if (t === undefined || !hasValues(t)) return undefined;
+    out[role] = t;
   }
-  return true;
+  return out;
 }
 
 /** The fusable pairs of a graph, in node order (matching only; nothing is changed). */
@@ -49,14 +55,16 @@ export function findPairs(g: IrGraph): Pair[] {
     if (bn.op !== 'bn') continue;
     const conv = convs.get(bn.inputs[0]!);
     if (!conv || uses.get(conv.name) !== 1) continue;
-    if (hasData(g, conv) && hasData(g, bn)) pairs.push({ conv, bn });
+    const convTensors = tensorsWithData(g, conv);
+    const bnTensors = convTensors && tensorsWithData(g, bn);
+    if (convTensors && bnTensors) pairs.push({ conv, bn, convTensors, bnTensors });
   }
   return pairs;
 }
 
-function tensorOf(g: IrGraph, n: IrNode, role: string): ParamTensor {
-  const t = g.params.get(n.params[role]!);
-  if (!t || !hasValues(t)) throw new Error(`internal: ${n.name}.${role} has no data at fusion`);
+function tensorOf(tensors: Readonly<Record<string, ParamTensor>>, n: IrNode, role: string): ParamTensor {
+  const t = tensors[role];
+  if (!t) throw new Error(`internal: ${n.name}.${role} has no data at fusion`);
   return t;
 }
 
@@ -67,13 +75,13 @@ const valuesOf = (t: ParamTensor): Float32Array => tensorValues(t)!;
  * computed: the weights of a large network are never all in memory). Each product folds the
  * tensors of the pair as they are now, whether held or made: the input graph is never written.
  */
-function foldTensors(g: IrGraph, { conv, bn }: Pair): { weight: ParamTensor; bias: ParamTensor; newBias: boolean } {
-  const w = tensorOf(g, conv, 'weight');
-  const gamma = tensorOf(g, bn, 'weight');
-  const beta = tensorOf(g, bn, 'bias');
-  const mean = tensorOf(g, bn, 'running_mean');
-  const variance = tensorOf(g, bn, 'running_var');
-  const b = conv.params.bias !== undefined ? tensorOf(g, conv, 'bias') : undefined;
+function foldTensors({ conv, bn, convTensors, bnTensors }: Pair): { weight: ParamTensor; bias: ParamTensor; newBias: boolean } {
+  const w = tensorOf(convTensors, conv, 'weight');
+  const gamma = tensorOf(bnTensors, bn, 'weight');
+  const beta = tensorOf(bnTensors, bn, 'bias');
+  const mean = tensorOf(bnTensors, bn, 'running_mean');
+  const variance = tensorOf(bnTensors, bn, 'running_var');
+  const b = conv.params.bias !== undefined ? tensorOf(convTensors, conv, 'bias') : undefined;
   const eps = num(bn.attrs, 'eps');
   const out = gamma.shape[0]!;
   /** s[c] = gamma[c] / sqrt(var[c] + eps), in float64. */
@@ -125,7 +133,7 @@ function fusePairs(g: IrGraph, pairs: readonly Pair[]): { graph: IrGraph; more: 
   const removed = new Set<string>();
   const added: ParamTensor[] = [];
   for (const p of pairs) {
-    const { weight, bias, newBias } = foldTensors(g, p);
+    const { weight, bias, newBias } = foldTensors(p);
     replaced.set(weight.name, weight);
     if (newBias) added.push(bias);
     else replaced.set(bias.name, bias);
