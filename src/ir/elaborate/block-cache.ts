@@ -1,10 +1,10 @@
 /**
  * Reusing block expansions. A block's expansion depends only on the block, the values its
- * parameters are bound to and the type of its input (a block body sees nothing else: no outer
- * names, no network labels), so a network that calls `res(16)` ten thousand times on the same
+ * parameters are bound to and the type of its input (a block body sees only its parameters and
+ * the declarations of its file: no names or labels of the network it is in), so a network that calls `res(16)` ten thousand times on the same
  * input type need elaborate it once: the later calls copy the recorded nodes under their own name
  * prefix, with their own input and call site. What a copy gets is exactly what elaborating again
- * would give (test/ir/block-cache.test.ts compares whole graphs with the cache off).
+ * would give (test/elaborate/block-cache.test.ts compares whole graphs with reuse off).
  *
  * An expansion is recorded only when it is clean (no diagnostic reported while it ran, its output
  * not poisoned) and self-contained (every node, name and module under the call's prefix, every
@@ -56,7 +56,7 @@ function declId(d: object): number {
   return id;
 }
 
-/** A value as a key; undefined for none (every kind has one). Reals keep -0 apart from 0. */
+/** A value as part of a key (blocks by declaration, with their bound arguments). Reals keep -0 apart from 0. */
 function valueKey(v: Value): string {
   switch (v.kind) {
     case 'int':
