@@ -30,24 +30,26 @@ export function makeNode(
   const full = { ...def.attrs, ...attrs };
   const type = def.infer(full, inputTypes);
   if (isInferError(type)) throw new Error(`internal: ${op} node ${name} does not fit its input: ${type.message}`);
-  const specs = def.params(full, inputTypes);
-  const params: ParamTensor[] = specs.map((p) => ({ name: paramName(name, p.role), shape: p.shape, trainable: p.trainable, init: p.init }));
-  const node: IrNode = {
-    name,
-    op,
-    inputs,
-    attrs: full,
-    params: Object.fromEntries(specs.map((p, i) => [p.role, params[i]!.name])),
-    span: origin.span,
-    expansion: origin.expansion,
-    ...(origin.insertedBy ? { insertedBy: origin.insertedBy } : {}),
-  };
+  const params: ParamTensor[] = [];
+  const roles: Record<string, string> = {};
+  for (const p of def.params(full, inputTypes)) {
+    const tensor = { name: paramName(name, p.role), shape: p.shape, trainable: p.trainable, init: p.init };
+    params.push(tensor);
+    roles[p.role] = tensor.name;
+  }
+  const { span, expansion, insertedBy } = origin;
+  const node: IrNode = insertedBy
+    ? { name, op, inputs, attrs: full, params: roles, span, expansion, insertedBy }
+    : { name, op, inputs, attrs: full, params: roles, span, expansion };
   return { node, type, params };
 }
 
 /** Replaces value names in a node's inputs. */
 export function renameInputs(n: IrNode, subst: ReadonlyMap<string, string>): IrNode {
-  if (!n.inputs.some((i) => subst.has(i))) return n;
+  if (subst.size === 0) return n;
+  let renamed = false;
+  for (const i of n.inputs) if (subst.has(i)) renamed = true;
+  if (!renamed) return n;
   return { ...n, inputs: n.inputs.map((i) => subst.get(i) ?? i) };
 }
 

@@ -20,18 +20,20 @@ export interface VerifyOptions {
 }
 
 const shape = (s: readonly number[]) => `[${s.join(', ')}]`;
+const sameShape = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((d, i) => d === b[i]);
 const product = (s: readonly number[]) => s.reduce((a, b) => a * b, 1);
 
 /** Attribute names and kinds; returns false when inference cannot be trusted to run on them. */
 function checkAttrs(n: IrNode, problems: string[]): boolean {
   const defaults = opDef(n.op).attrs;
   let ok = true;
-  for (const k of Object.keys(defaults))
+  for (const k in defaults)
     if (!Object.hasOwn(n.attrs, k)) {
       problems.push(`node ${n.name}: attribute ${k} of ${n.op} is missing`);
       ok = false;
     }
-  for (const [k, v] of Object.entries(n.attrs)) {
+  for (const k in n.attrs) {
+    const v = n.attrs[k];
     if (!Object.hasOwn(defaults, k)) problems.push(`node ${n.name}: ${n.op} has no attribute ${k}`);
     else if (typeof v !== typeof defaults[k] || Array.isArray(v) !== Array.isArray(defaults[k])) {
       problems.push(`node ${n.name}: attribute ${k} is a ${typeof v}, ${n.op} wants a ${typeof defaults[k]}`);
@@ -42,15 +44,14 @@ function checkAttrs(n: IrNode, problems: string[]): boolean {
 }
 
 /**
- * Checks the node's type against its op's inference from `known` (the inferred types of earlier
- * values, so that one wrong type is reported once, not again at every user). Records the node's
- * type in `known`; returns the input types when all are known and inference succeeded.
+ * Checks the node's type against its op's inference from the inferred types of earlier values
+ * (`known` where they differ from the recorded ones), so that one wrong type is reported once, not
+ * again at every user. Returns the input types when all are known and inference succeeded.
  */
 function checkType(g: IrGraph, n: IrNode, known: Map<string, TensorType>, problems: string[]): TensorType[] | undefined {
   const def = opDef(n.op);
   const own = g.types.get(n.name);
   if (!own) problems.push(`node ${n.name} has no type`);
-  else known.set(n.name, own);
   const ins = n.inputs.map((i) => known.get(i) ?? g.types.get(i));
   if (ins.some((t) => t === undefined)) return undefined;
   const inTypes = ins as TensorType[];
@@ -65,21 +66,22 @@ function checkType(g: IrGraph, n: IrNode, known: Map<string, TensorType>, proble
     problems.push(`node ${n.name}: ${n.op} rejects its inputs (${inTypes.map(formatType).join(', ')}): ${inferred.message}`);
     return undefined;
   }
-  known.set(n.name, inferred);
+  // `known` holds only the inferred types that differ from the recorded ones (rare: it is empty in
+  // a valid graph, which is then checked against its own types without copying them)
+  if (!own || !sameType(own, inferred)) known.set(n.name, inferred);
   if (own && !sameType(own, inferred)) problems.push(`node ${n.name} has type ${formatType(own)}, but ${n.op} infers ${formatType(inferred)}`);
   return inTypes;
 }
 
 /** Records which node uses each parameter tensor; a tensor used twice is a problem. */
 function claimParams(n: IrNode, owner: Map<string, string>, problems: string[]): void {
-  const seen = new Set<string>();
-  for (const name of Object.values(n.params)) {
+  const names = Object.values(n.params); // a node has a few: a list is quicker than a set
+  names.forEach((name, i) => {
     const prev = owner.get(name);
     if (prev !== undefined && prev !== n.name) problems.push(`parameter ${name} is used by both ${prev} and ${n.name}`);
-    else if (seen.has(name)) problems.push(`parameter ${name} is used twice by ${n.name}`);
-    seen.add(name);
+    else if (names.indexOf(name) < i) problems.push(`parameter ${name} is used twice by ${n.name}`);
     owner.set(name, n.name);
-  }
+  });
 }
 
 function checkParams(g: IrGraph, n: IrNode, inTypes: TensorType[], problems: string[]): void {
@@ -91,8 +93,7 @@ function checkParams(g: IrGraph, n: IrNode, inTypes: TensorType[], problems: str
     problems.push(`node ${n.name}: ${n.op} parameter shapes failed: ${(e as Error).message}`);
     return;
   }
-  const roles = new Set(specs.map((s) => s.role));
-  for (const role of Object.keys(n.params)) if (!roles.has(role)) problems.push(`node ${n.name}: ${n.op} has no parameter ${role}`);
+  for (const role in n.params) if (!specs.some((s) => s.role === role)) problems.push(`node ${n.name}: ${n.op} has no parameter ${role}`);
   for (const spec of specs) {
     const name = n.params[spec.role];
     if (name === undefined) {
@@ -105,7 +106,7 @@ function checkParams(g: IrGraph, n: IrNode, inTypes: TensorType[], problems: str
       continue;
     }
     if (t.name !== name) problems.push(`parameter ${name} is stored under the name ${t.name}`);
-    if (shape(t.shape) !== shape(spec.shape)) problems.push(`parameter ${name} has shape ${shape(t.shape)}, ${n.op} needs ${shape(spec.shape)}`);
+    if (!sameShape(t.shape, spec.shape)) problems.push(`parameter ${name} has shape ${shape(t.shape)}, ${n.op} needs ${shape(spec.shape)}`);
     if (t.trainable !== spec.trainable || t.init !== spec.init)
       problems.push(`parameter ${name} is ${t.init}${t.trainable ? '' : ' (buffer)'}, ${n.op} needs ${spec.init}${spec.trainable ? '' : ' (buffer)'}`);
     if (t.data && t.data.length !== product(t.shape))

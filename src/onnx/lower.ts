@@ -33,8 +33,67 @@ function valueInfo(name: string, t: TensorType): OnnxValueInfo {
   return { name, elemType: 'float32', shape: [...t.shape] };
 }
 
+/** An ONNX node of the given type and attributes (sorted by name, for deterministic files). */
+function onnxNode(name: string, opType: string, inputs: string[], attrs: Record<string, OnnxAttrValue>, doc: string | undefined): OnnxNode {
+  const sorted: Record<string, OnnxAttr> = {};
+  for (const k of Object.keys(attrs).sort()) sorted[k] = attr(attrs[k]!);
+  return { name, opType, domain: '', inputs, outputs: [name], attrs: sorted, ...(doc ? { docString: doc } : {}) };
+}
+
+/**
+ * What an op's lowering builds one IR node with (OnnxBuilder): its ONNX nodes and initializers go
+ * to the model's lists. One object per graph, pointed at each node in turn (`at`).
+ */
+class NodeLowering implements OnnxBuilder {
+  private n!: IrNode;
+  private out = '';
+  private doc: string | undefined;
+  done = false;
+
+  constructor(
+    readonly opset: number,
+    private readonly resolve: (v: string) => string,
+    private readonly nodes: OnnxNode[],
+    private readonly initializers: LazyOnnxTensor[],
+  ) {}
+
+  at(n: IrNode, out: string, doc: string | undefined): this {
+    this.n = n;
+    this.out = out;
+    this.doc = doc;
+    this.done = false;
+    return this;
+  }
+
+  input(i: number): string {
+    return this.resolve(this.n.inputs[i]!);
+  }
+
+  param(role: string): string {
+    return this.n.params[role]!;
+  }
+
+  constant(suffix: string, dataType: 'int64' | 'float32', dims: number[], values: number[]): string {
+    const name = `${this.n.name}.${suffix}`;
+    const data = dataType === 'int64' ? BigInt64Array.from(values.map(BigInt)) : Float32Array.from(values);
+    this.initializers.push({ name, dims, dataType, data });
+    return name;
+  }
+
+  node(suffix: string, opType: string, inputs: string[], attrs: Record<string, OnnxAttrValue> = {}): string {
+    const name = `${this.n.name}.${suffix}`;
+    this.nodes.push(onnxNode(name, opType, inputs, attrs, this.doc));
+    return name;
+  }
+
+  output(opType: string, inputs: string[], attrs: Record<string, OnnxAttrValue> = {}): void {
+    this.nodes.push(onnxNode(this.out, opType, inputs, attrs, this.doc));
+    this.done = true;
+  }
+}
+
 /** Lowers one IR node through its op's definition: its initializers, then the nodes it emits. */
-function lowerNode(g: IrGraph, n: IrNode, out: string, opset: number, resolve: (v: string) => string, doc: string | undefined, nodes: OnnxNode[], initializers: LazyOnnxTensor[]): void {
+function lowerNode(g: IrGraph, n: IrNode, b: NodeLowering, initializers: LazyOnnxTensor[]): void {
   const def = opDef(n.op);
   const full = n.attrs;
   const inTypes = n.inputs.map((i) => g.types.get(i)!);
@@ -46,38 +105,8 @@ function lowerNode(g: IrGraph, n: IrNode, out: string, opset: number, resolve: (
     else if (t.produce) initializers.push({ name: t.name, dims: [...t.shape], dataType: 'float32', produce: t.produce });
     else throw new Error(`internal: parameter ${t.name} has no data at ONNX lowering`);
   }
-  const emit = (name: string, opType: string, inputs: string[], attrs: Record<string, OnnxAttrValue>) =>
-    nodes.push({
-      name,
-      opType,
-      domain: '',
-      inputs,
-      outputs: [name],
-      attrs: Object.fromEntries(Object.keys(attrs).sort().map((k) => [k, attr(attrs[k]!)])),
-      ...(doc ? { docString: doc } : {}),
-    });
-  let done = false;
-  const b: OnnxBuilder = {
-    opset,
-    input: (i) => resolve(n.inputs[i]!),
-    param: (role) => n.params[role]!,
-    constant(suffix, dataType, dims, values) {
-      const name = `${n.name}.${suffix}`;
-      const data = dataType === 'int64' ? BigInt64Array.from(values.map(BigInt)) : Float32Array.from(values);
-      initializers.push({ name, dims, dataType, data });
-      return name;
-    },
-    node(suffix, opType, inputs, attrs = {}) {
-      emit(`${n.name}.${suffix}`, opType, inputs, attrs);
-      return `${n.name}.${suffix}`;
-    },
-    output(opType, inputs, attrs = {}) {
-      emit(out, opType, inputs, attrs);
-      done = true;
-    },
-  };
   def.onnx.lower(b, full, inTypes);
-  if (!done) throw new Error(`internal: the lowering of ${n.op} emitted no output node for ${n.name}`);
+  if (!b.done) throw new Error(`internal: the lowering of ${n.op} emitted no output node for ${n.name}`);
 }
 
 /** The graph as an ONNX model with every initializer's data in memory (made now where the IR makes it on demand). */
@@ -103,9 +132,16 @@ export function lowerGraphLazy(g: IrGraph, opts: LowerOptions): LazyOnnxModel {
   const taken = new Set([...g.inputs.map((i) => i.name), ...producers]);
   const nodes: OnnxNode[] = [];
   const initializers: LazyOnnxTensor[] = [];
+  // the nodes of one statement (every call of a block) share its span: its location is found once
+  const docs = new Map<IrNode['span'], string | undefined>();
+  const docOf = (sp: IrNode['span']) => {
+    if (!docs.has(sp)) docs.set(sp, docString(sp, opts.sources));
+    return docs.get(sp);
+  };
+  const lowering = new NodeLowering(opset, resolve, nodes, initializers);
   g.nodes.forEach((n, i) => {
     if (opDef(n.op).inferenceIdentity) alias.set(n.name, alias.get(n.inputs[0]!) ?? n.inputs[0]!);
-    else lowerNode(g, n, ownName[i]!, opset, resolve, docString(n.span, opts.sources), nodes, initializers);
+    else lowerNode(g, n, lowering.at(n, ownName[i]!, docOf(n.span)), initializers);
   });
   // Graph outputs take the DSL's output names. A layer whose own name an output takes (and which is
   // not that output) gets a fresh value name, so that no name is defined twice.
@@ -134,10 +170,13 @@ export function lowerGraphLazy(g: IrGraph, opts: LowerOptions): LazyOnnxModel {
     outputs.push(valueInfo(o.name, g.types.get(o.value)!));
   }
   const final = (v: string) => rename.get(v) ?? v;
-  for (const n of nodes) {
-    n.inputs = n.inputs.map(final);
-    n.outputs = n.outputs.map(final);
-  }
+  // only the few nodes that read or write a renamed value change (rename holds the outputs' values)
+  const renamed = (vs: readonly string[]) => vs.some((v) => rename.has(v));
+  if (rename.size > 0)
+    for (const n of nodes) {
+      if (renamed(n.inputs)) n.inputs = n.inputs.map(final);
+      if (renamed(n.outputs)) n.outputs = n.outputs.map(final);
+    }
   const outNames = new Set(outputs.map((o) => o.name));
   const valueInfos: OnnxValueInfo[] = [];
   g.nodes.forEach((n, i) => {

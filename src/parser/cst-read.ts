@@ -13,6 +13,18 @@ export function isToken(el: CstElement): el is IToken {
   return 'tokenType' in el;
 }
 
+/**
+ * A statement already turned into its AST while parsing (grammar.ts, `eagerStatements`): its CST
+ * node keeps only its location, and `built` holds what cst-to-ast.ts made of it.
+ */
+export interface BuiltStatement extends CstNode {
+  built: unknown;
+}
+
+export function isBuiltStatement(n: CstNode): n is BuiltStatement {
+  return 'built' in n;
+}
+
 export function nodes(n: CstNode | undefined, key: string): CstNode[] {
   return (n?.children[key] ?? []) as CstNode[];
 }

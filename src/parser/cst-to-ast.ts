@@ -9,12 +9,13 @@
 import type { CstNode } from 'chevrotain';
 import type * as A from './ast.js';
 import { error, type Diagnostic } from '../diagnostics/diagnostic.js';
-import { node, nodes, tok, toks, unescape } from './cst-read.js';
+import { isBuiltStatement, node, nodes, tok, toks, unescape } from './cst-read.js';
 import { ExprBuilder } from './cst-to-expr.js';
 
 type Expr = A.Expr;
 
-class Builder extends ExprBuilder {
+/** What turns one file's CST into its AST: its statements as they are parsed (`stmt`), then the rest (`fileAst`). */
+export class AstBuilder extends ExprBuilder {
   fileAst(cst: CstNode): A.FileAst {
     const items: A.Item[] = [];
     for (const it of nodes(cst, 'item')) {
@@ -93,13 +94,14 @@ class Builder extends ExprBuilder {
   private body(n: CstNode): A.Stmt[] {
     const out: A.Stmt[] = [];
     for (const s of nodes(n, 'stmt')) {
-      const st = this.stmt(s);
+      const st = isBuiltStatement(s) ? (s.built as A.Stmt | undefined) : this.stmt(s);
       if (st !== undefined) out.push(st);
     }
     return out;
   }
 
-  private stmt(n: CstNode): A.Stmt | undefined {
+  /** One statement (what the parser's `eagerStatements` calls as each is parsed). */
+  stmt(n: CstNode): A.Stmt | undefined {
     const l = node(n, 'layer');
     if (l) return this.layer(l);
     const [i, o, e] = [node(n, 'inputStmt'), node(n, 'outputStmt'), node(n, 'expectStmt')];
@@ -147,7 +149,9 @@ class Builder extends ExprBuilder {
 
   /** A statement: operands joined by `+` and `*` (which binds tighter); one operand alone is that operand. */
   private layer(n: CstNode): A.LayerStmt | undefined {
-    const operands = nodes(n, 'operand').map((o) => this.operand(o));
+    const operandNodes = nodes(n, 'operand');
+    if (operandNodes.length === 1) return this.operand(operandNodes[0]!); // one operand: nothing to combine
+    const operands = operandNodes.map((o) => this.operand(o));
     const ops = toks(n, 'CombineOperator').map((t) => t.image);
     // products first: runs of operands joined by `*`, then their sum
     const terms: (A.LayerStmt | undefined)[][] = [[operands[0]]];
@@ -254,9 +258,8 @@ class Builder extends ExprBuilder {
   }
 }
 
-/** Build the AST of one file from the CST of its `file` rule. */
-export function cstToAst(cst: CstNode, file: string, length: number): { ast: A.FileAst; diagnostics: Diagnostic[] } {
-  const b = new Builder(file, length);
-  const ast = b.fileAst(cst);
-  return { ast, diagnostics: b.diagnostics };
+/** Build the AST of one file from the CST of its `file` rule, with `builder` if its statements were built while parsing. */
+export function cstToAst(cst: CstNode, file: string, length: number, builder: AstBuilder = new AstBuilder(file, length)): { ast: A.FileAst; diagnostics: Diagnostic[] } {
+  const ast = builder.fileAst(cst);
+  return { ast, diagnostics: builder.diagnostics };
 }

@@ -56,7 +56,10 @@ export abstract class ExprBuilder extends CstReader {
 
   /** Operands joined by `and` (tighter) and `or`. */
   protected expr(n: CstNode): Expr {
-    const parts = nodes(n, 'notExpr').map((x) => this.notExpr(x));
+    const only = nodes(n, 'notExpr');
+    // one operand and no operator (an argument such as `16`): that operand, with nothing to fold
+    if (only.length === 1 && n.children.LogicalOperator === undefined) return this.notExpr(only[0]!);
+    const parts = only.map((x) => this.notExpr(x));
     return this.climb(parts, toks(n, 'LogicalOperator'), logicalPrecedence, n);
   }
 
@@ -70,13 +73,15 @@ export abstract class ExprBuilder extends CstReader {
 
   /** Operands joined by arithmetic and comparison operators; comparisons do not chain. */
   protected arith(n: CstNode): Expr {
+    const operands = nodes(n, 'unary');
+    if (operands.length === 1 && n.children.BinaryOperator === undefined) return this.unary(operands[0]!);
     const ops = toks(n, 'BinaryOperator');
     const compares = ops.filter((t) => binaryPrecedence.get(t.image) === 1);
     if (compares.length > 1) {
       this.diagnostics.push(error('E0002', 'comparisons do not chain', this.tokSpan(compares[1]!), { help: 'join them with `and`: (a < b) and (b < c)' }));
       return this.placeholder(this.nodeSpan(n));
     }
-    return this.climb(nodes(n, 'unary').map((u) => this.unary(u)), ops, binaryPrecedence, n);
+    return this.climb(operands.map((u) => this.unary(u)), ops, binaryPrecedence, n);
   }
 
   /**
@@ -180,7 +185,8 @@ export abstract class ExprBuilder extends CstReader {
     const digits = t.image.replace(/_/g, '');
     const sp = this.tokSpan(t);
     if (!/^[0-9]+$/.test(digits)) return this.placeholder(sp); // a malformed number, already reported
-    const exact = BigInt(digits) <= BigInt(Number.MAX_SAFE_INTEGER);
+    // up to 15 digits is below 2^53; only longer ones need the exact comparison
+    const exact = digits.length <= 15 || BigInt(digits) <= BigInt(Number.MAX_SAFE_INTEGER);
     return { kind: 'Int', span: sp, value: Number(digits), exact };
   }
 }

@@ -3,8 +3,9 @@
  * are the rule names of grammar/resdsl.ebnf, which a test checks. The parser only builds a CST;
  * cst-to-ast.ts gives it meaning. Error messages come from syntax-messages.ts.
  */
-import type { CstParser as CstParserInstance, IToken, TokenType } from 'chevrotain';
+import type { CstNode, CstParser as CstParserInstance, IToken, TokenType } from 'chevrotain';
 import { CstParser, tokenMatcher } from './chevrotain.js';
+import type { BuiltStatement } from './cst-read.js';
 import { messages } from './syntax-messages.js';
 import * as T from './tokens.js';
 
@@ -17,7 +18,9 @@ interface Internals {
   canRecoverWithSingleTokenInsertion(this: CstParserInstance, expected: TokenType, follows: TokenType[]): boolean;
   SAVE_ERROR(this: CstParserInstance, error: Error): Error;
   moveToTerminatedState?(this: CstParserInstance): void;
+  cstPostNonTerminal(this: CstParserInstance, result: CstNode, ruleName: string): void;
 }
+
 const base = CstParser.prototype as unknown as Internals;
 
 /**
@@ -26,13 +29,19 @@ const base = CstParser.prototype as unknown as Internals;
  */
 export const maxParseErrors = 1000;
 
-class ResdslParser extends CstParser {
-  constructor() {
+export class ResdslParser extends CstParser {
+  /**
+   * `validate` runs chevrotain's grammar validations (ambiguities, left recursion, ...): about 20 ms
+   * of every command's start, for a grammar that changes only with the code. The singleton skips
+   * them; test/parser/grammar-validation.test.ts builds a validated parser.
+   */
+  constructor({ validate = false }: { validate?: boolean } = {}) {
     super(T.allTokens, {
       recoveryEnabled: true,
       nodeLocationTracking: 'onlyOffset',
       maxLookahead: 2,
       errorMessageProvider: messages,
+      skipValidations: !validate,
     });
     this.performSelfAnalysis();
   }
@@ -45,6 +54,22 @@ class ResdslParser extends CstParser {
   canRecoverWithSingleTokenInsertion(expected: TokenType, follows: TokenType[]): boolean {
     const deletionFits = tokenMatcher(this.LA(2), expected) && follows.some((f) => tokenMatcher(this.LA(3), f));
     return !deletionFits && base.canRecoverWithSingleTokenInsertion.call(this, expected, follows);
+  }
+
+  /**
+   * Set while a file is parsed for its AST only (not for the formatter, which needs every token):
+   * each statement's CST goes through this as soon as the statement is parsed, and only a stub of it
+   * stays in the tree. The CST of a 10,000-line network then dies young, statement by statement,
+   * instead of living until the whole file is parsed (the garbage collector copied it twice: about
+   * 40% of the parse of such a file).
+   */
+  eagerStatements: ((stmt: CstNode) => unknown) | undefined;
+
+  /** Chevrotain's hook that hangs a finished rule's CST under its parent's (internal, see above). */
+  cstPostNonTerminal(result: CstNode, ruleName: string): void {
+    const eager = this.eagerStatements;
+    const kept = eager !== undefined && ruleName === 'stmt' && result !== undefined ? ({ name: 'stmt', children: {}, location: result.location, built: eager(result) } satisfies BuiltStatement) : result;
+    base.cstPostNonTerminal.call(this, kept, ruleName);
   }
 
   private errorCount = 0;

@@ -12,7 +12,7 @@ import { error, sortDiagnostics, type Diagnostic, type Label } from '../diagnost
 import { limits } from '../limits.js';
 import * as T from './tokens.js';
 import { parser } from './grammar.js';
-import { cstToAst } from './cst-to-ast.js';
+import { AstBuilder, cstToAst } from './cst-to-ast.js';
 
 /** At most this many syntax errors (E0001 to E0004, E0002) are reported for one file. */
 export const maxSyntaxErrors = 100;
@@ -35,12 +35,17 @@ export interface DetailedParse extends ParseResult {
 
 /** Parse one `.resdsl` file. `file` is the name used in spans. */
 export function parseSource(text: string, file: string): ParseResult {
-  const { ast, diagnostics } = parseDetailed(text, file);
+  const { ast, diagnostics } = parse(text, file, false);
   return { ast, diagnostics };
 }
 
 /** parseSource, keeping the concrete syntax tree, the tokens and the comments (for the formatter and the language server). */
 export function parseDetailed(text: string, file: string): DetailedParse {
+  return parse(text, file, true);
+}
+
+/** The parse; without `wholeCst`, statements are built as they are parsed and the CST keeps only stubs of them. */
+function parse(text: string, file: string, wholeCst: boolean): DetailedParse {
   const empty: FileAst = { kind: 'File', span: span(file, 0, text.length), items: [] };
   const early = checkText(text, file);
   if (early !== undefined) return { ast: empty, diagnostics: [early], tokens: [], comments: [] };
@@ -52,7 +57,8 @@ export function parseDetailed(text: string, file: string): DetailedParse {
   const deep = nestingError(tokens, file);
   if (deep !== undefined) return { ast: empty, diagnostics: finish([...diags, deep]), tokens, comments };
 
-  const { cst, errors, abandoned } = runParser(tokens);
+  const builder = new AstBuilder(file, text.length);
+  const { cst, errors, abandoned } = runParser(tokens, wholeCst ? undefined : (stmt) => builder.stmt(stmt));
   const seen = shadowed(diags, tokens, text.length);
   let lastIndex = -2;
   let lastLine = -1;
@@ -69,13 +75,14 @@ export function parseDetailed(text: string, file: string): DetailedParse {
     seen.add(d.span!.start);
     diags.push(d);
   }
-  const built = cstToAst(cst, file, text.length);
+  const built = cstToAst(cst, file, text.length, builder);
   return { ast: built.ast, diagnostics: finish([...diags, ...built.diagnostics], abandoned), cst, tokens, comments };
 }
 
 /** Run the singleton parser over the tokens; errors come back sorted by position. */
-function runParser(tokens: IToken[]): { cst: CstNode; errors: IRecognitionException[]; abandoned: boolean } {
+function runParser(tokens: IToken[], eagerStatements: ((stmt: CstNode) => unknown) | undefined): { cst: CstNode; errors: IRecognitionException[]; abandoned: boolean } {
   try {
+    parser.eagerStatements = eagerStatements;
     parser.input = tokens;
     const cst = parser.file();
     // after giving up, the errors at the (virtual) end of the input say nothing about the file
@@ -84,6 +91,7 @@ function runParser(tokens: IToken[]): { cst: CstNode; errors: IRecognitionExcept
     return { cst, errors: errors.sort((a, b) => offsetOf(a.token) - offsetOf(b.token)), abandoned };
   } finally {
     parser.input = []; // do not keep this file's tokens alive in the singleton
+    parser.eagerStatements = undefined;
   }
 }
 
@@ -167,6 +175,7 @@ function retype(t: IToken, type: TokenType): IToken {
 
 /** Report malformed strings and numbers, and give the parser a well-formed token in their place. */
 function fixToken(t: IToken, file: string, diags: Diagnostic[]): IToken {
+  if (t.tokenType !== T.BadString && t.tokenType !== T.BadNumber) return t;
   const sp = span(file, t.startOffset, t.startOffset + t.image.length);
   if (t.tokenType === T.BadString) {
     diags.push(error('E0003', 'unterminated string', sp, { help: 'close the string with `"` on the same line' }));

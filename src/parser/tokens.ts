@@ -5,7 +5,7 @@
  * malformed literals whole; parse.ts reports those (E0003, E0004) and turns them into good tokens
  * so that parsing goes on without a second, confusing error.
  */
-import { type CustomPatternMatcherReturn, type TokenType } from 'chevrotain';
+import { type CustomPatternMatcherReturn, type Lexer as LexerInstance, type TokenType } from 'chevrotain';
 import { createToken, Lexer } from './chevrotain.js';
 
 /** A run that looks like a number: a digit, then letters, digits, `_`, `.`, and a sign after `e`. */
@@ -159,4 +159,13 @@ export const openers: ReadonlyMap<TokenType, TokenType> = new Map([
   [LAngle, RAngle], [LParen, RParen], [LBrace, RBrace], [LBracket, RBracket],
 ]);
 
-export const lexer = new Lexer(allTokens, { positionTracking: 'full', ensureOptimizations: true });
+/**
+ * The lexer. `validate` runs chevrotain's checks of the token definitions and of its first-character
+ * optimizations (about 15 ms of every command's start): the singleton skips them, and
+ * test/parser/grammar-validation.test.ts builds a validated lexer.
+ */
+export function makeLexer({ validate = false }: { validate?: boolean } = {}): LexerInstance {
+  return new Lexer(allTokens, { positionTracking: 'full', ensureOptimizations: validate, skipValidations: !validate });
+}
+
+export const lexer = makeLexer();

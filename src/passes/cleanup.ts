@@ -26,29 +26,25 @@ export function removePassthrough(g: IrGraph): IrGraph {
   return { ...g, nodes, outputs: renameOutputs(g.outputs, subst) };
 }
 
-/** The nodes some graph output depends on, in their order. */
-export function liveNodes(g: IrGraph): IrNode[] {
+/** The nodes some graph output depends on, in their order (the array itself when all are). */
+export function liveNodes(g: IrGraph): readonly IrNode[] {
   const live = new Set(g.outputs.map((o) => o.value));
+  let dead = 0;
   for (let i = g.nodes.length - 1; i >= 0; i--) {
     const n = g.nodes[i]!;
     if (live.has(n.name)) for (const v of n.inputs) live.add(v);
+    else dead++;
   }
-  return g.nodes.filter((n) => live.has(n.name));
+  return dead === 0 ? g.nodes : g.nodes.filter((n) => live.has(n.name));
 }
 
-/**
- * Keeps the nodes given, and only the types and parameter tensors they (and the inputs) need; the
- * graph itself when that removes nothing (a large graph is not copied to find that out).
- */
+/** Keeps the nodes given, and only the types and parameter tensors they (and the inputs) need. */
 function prune(g: IrGraph, nodes: readonly IrNode[]): IrGraph {
   const values = new Set<string>();
   for (const i of g.inputs) values.add(i.name);
   for (const n of nodes) values.add(n.name);
   const used = new Set<string>();
   for (const n of nodes) for (const p of Object.values(n.params)) used.add(p);
-  const allTypes = values.size === g.types.size && [...g.types.keys()].every((v) => values.has(v));
-  const allParams = used.size === g.params.size && [...g.params.keys()].every((p) => used.has(p));
-  if (nodes.length === g.nodes.length && allTypes && allParams) return g;
   const types = new Map<string, TensorType>();
   for (const v of values) {
     const t = g.types.get(v);
@@ -58,10 +54,15 @@ function prune(g: IrGraph, nodes: readonly IrNode[]): IrGraph {
   return { ...g, nodes, types, params };
 }
 
-/** The clean graph; the input itself when there is nothing to remove. */
+/**
+ * The clean graph; the input itself when there is nothing to remove: in a valid graph nothing is
+ * dangling (ir/verify.ts), so a type or tensor can only be left over by a removed node, and a large
+ * graph is not copied, nor even gone through, to find that out.
+ */
 export function cleanup(g: IrGraph): PassResult {
   const direct = removePassthrough(g);
-  return { graph: prune(direct, liveNodes(direct)), diagnostics: [] };
+  const live = liveNodes(direct);
+  return { graph: live.length === g.nodes.length ? g : prune(direct, live), diagnostics: [] };
 }
 
 export const cleanupPass: Pass = {

@@ -20,43 +20,51 @@ import { fillValues, hasValues, lazyTensor, tensorValues } from '../ir/tensor-va
 import type { IrGraph, IrNode, ParamTensor, TensorType } from '../ir/types.js';
 import type { Pass, PassResult } from './pass.js';
 
+/** A conv and the bn after it, with the tensors of each by role (looked up once, when matched). */
 interface Pair {
   conv: IrNode;
   bn: IrNode;
+  convTensors: Readonly<Record<string, ParamTensor>>;
+  bnTensors: Readonly<Record<string, ParamTensor>>;
 }
 
-function useCounts(g: IrGraph): Map<string, number> {
-  const uses = new Map<string, number>();
-  const bump = (v: string) => uses.set(v, (uses.get(v) ?? 0) + 1);
-  for (const n of g.nodes) n.inputs.forEach(bump);
-  for (const o of g.outputs) bump(o.value);
-  return uses;
-}
-
-function hasData(g: IrGraph, n: IrNode): boolean {
-  return Object.values(n.params).every((p) => {
-    const t = g.params.get(p);
-    return t !== undefined && hasValues(t);
-  });
+/** The node's tensors by role, when every one holds values (data, or a producer); undefined otherwise. */
+function tensorsWithData(g: IrGraph, n: IrNode): Record<string, ParamTensor> | undefined {
+  const out: Record<string, ParamTensor> = {};
+  for (const role in n.params) {
+    const t = g.params.get(n.params[role]!);
+    if (t === undefined || !hasValues(t)) return undefined;
+    out[role] = t;
+  }
+  return out;
 }
 
 /** The fusable pairs of a graph, in node order (matching only; nothing is changed). */
 export function findPairs(g: IrGraph): Pair[] {
-  const byName = new Map(g.nodes.map((n) => [n.name, n]));
-  const uses = useCounts(g);
+  // the convs, and how many readers each one's output has (nodes and graph outputs)
+  const convs = new Map<string, IrNode>();
+  for (const n of g.nodes) if (n.op === 'conv') convs.set(n.name, n);
+  const uses = new Map<string, number>();
+  const bump = (v: string) => {
+    if (convs.has(v)) uses.set(v, (uses.get(v) ?? 0) + 1);
+  };
+  for (const n of g.nodes) for (const v of n.inputs) bump(v);
+  for (const o of g.outputs) bump(o.value);
   const pairs: Pair[] = [];
   for (const bn of g.nodes) {
     if (bn.op !== 'bn') continue;
-    const conv = byName.get(bn.inputs[0]!);
-    if (!conv || conv.op !== 'conv' || uses.get(conv.name) !== 1) continue;
-    if (hasData(g, conv) && hasData(g, bn)) pairs.push({ conv, bn });
+    const conv = convs.get(bn.inputs[0]!);
+    if (!conv || uses.get(conv.name) !== 1) continue;
+    const convTensors = tensorsWithData(g, conv);
+    const bnTensors = convTensors && tensorsWithData(g, bn);
+    if (convTensors && bnTensors) pairs.push({ conv, bn, convTensors, bnTensors });
   }
   return pairs;
 }
 
-function tensorOf(g: IrGraph, n: IrNode, role: string): ParamTensor {
-  const t = g.params.get(n.params[role]!);
-  if (!t || !hasValues(t)) throw new Error(`internal: ${n.name}.${role} has no data at fusion`);
+function tensorOf(tensors: Readonly<Record<string, ParamTensor>>, n: IrNode, role: string): ParamTensor {
+  const t = tensors[role];
+  if (!t) throw new Error(`internal: ${n.name}.${role} has no data at fusion`);
   return t;
 }
 
@@ -67,13 +75,13 @@ const valuesOf = (t: ParamTensor): Float32Array => tensorValues(t)!;
  * computed: the weights of a large network are never all in memory). Each product folds the
  * tensors of the pair as they are now, whether held or made: the input graph is never written.
  */
-function foldTensors(g: IrGraph, { conv, bn }: Pair): { weight: ParamTensor; bias: ParamTensor } {
-  const w = tensorOf(g, conv, 'weight');
-  const gamma = tensorOf(g, bn, 'weight');
-  const beta = tensorOf(g, bn, 'bias');
-  const mean = tensorOf(g, bn, 'running_mean');
-  const variance = tensorOf(g, bn, 'running_var');
-  const b = conv.params.bias !== undefined ? tensorOf(g, conv, 'bias') : undefined;
+function foldTensors({ conv, bn, convTensors, bnTensors }: Pair): { weight: ParamTensor; bias: ParamTensor; newBias: boolean } {
+  const w = tensorOf(convTensors, conv, 'weight');
+  const gamma = tensorOf(bnTensors, bn, 'weight');
+  const beta = tensorOf(bnTensors, bn, 'bias');
+  const mean = tensorOf(bnTensors, bn, 'running_mean');
+  const variance = tensorOf(bnTensors, bn, 'running_var');
+  const b = conv.params.bias !== undefined ? tensorOf(convTensors, conv, 'bias') : undefined;
   const eps = num(bn.attrs, 'eps');
   const out = gamma.shape[0]!;
   /** s[c] = gamma[c] / sqrt(var[c] + eps), in float64. */
@@ -102,7 +110,13 @@ function foldTensors(g: IrGraph, { conv, bn }: Pair): { weight: ParamTensor; bia
     for (let c = 0; c < out; c++) b2[c] = bt[c]! + ((bv ? bv[c]! : 0) - mv[c]!) * s[c]!;
   };
   const bias = lazyTensor(b ?? { name: biasName, shape: [out], trainable: true, init: 'conv_bias' }, foldBias);
-  return { weight, bias };
+  return { weight, bias, newBias: b === undefined };
+}
+
+/** The conv of a fused pair: with a bias (its tensor `bias`); its fields in the order they had. */
+function fusedNode(c: IrNode, bias: string): IrNode {
+  const node: IrNode = { name: c.name, op: c.op, inputs: c.inputs, attrs: { ...c.attrs, bias: true }, params: { ...c.params, bias }, span: c.span, expansion: c.expansion };
+  return c.insertedBy === undefined ? node : { ...node, insertedBy: c.insertedBy };
 }
 
 /**
@@ -119,13 +133,13 @@ function fusePairs(g: IrGraph, pairs: readonly Pair[]): { graph: IrGraph; more: 
   const removed = new Set<string>();
   const added: ParamTensor[] = [];
   for (const p of pairs) {
-    const { weight, bias } = foldTensors(g, p);
+    const { weight, bias, newBias } = foldTensors(p);
     replaced.set(weight.name, weight);
-    if (g.params.has(bias.name)) replaced.set(bias.name, bias);
-    else added.push(bias);
-    for (const t of Object.values(p.bn.params)) removed.add(t);
+    if (newBias) added.push(bias);
+    else replaced.set(bias.name, bias);
+    for (const role in p.bn.params) removed.add(p.bn.params[role]!);
     subst.set(p.bn.name, p.conv.name);
-    fusedConv.set(p.conv.name, { ...p.conv, attrs: { ...p.conv.attrs, bias: true }, params: { ...p.conv.params, bias: bias.name } });
+    fusedConv.set(p.conv.name, fusedNode(p.conv, bias.name));
   }
   const params = new Map<string, ParamTensor>();
   for (const [name, t] of g.params) if (!removed.has(name)) params.set(name, replaced.get(name) ?? t);

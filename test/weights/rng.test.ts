@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Rng, fnv1a64, splitmix64, tensorRng } from '../../src/weights/rng.js';
 
@@ -32,6 +33,16 @@ describe('generator', () => {
     expect(fnv1a64('')).toBe(0xcbf29ce484222325n);
     expect(fnv1a64('a')).toBe(0xaf63dc4c8601ec8cn);
     expect(fnv1a64('foobar')).toBe(0x85944171f73967e8n);
+  });
+
+  it('hashes as the definition of FNV-1a in 64-bit arithmetic does, for any text (non-ASCII included)', () => {
+    const reference = (s: string): bigint => {
+      let h = 0xcbf29ce484222325n;
+      for (const byte of new TextEncoder().encode(s)) h = ((h ^ BigInt(byte)) * 0x100000001b3n) & ((1n << 64n) - 1n);
+      return h;
+    };
+    fc.assert(fc.property(fc.string({ unit: 'binary', maxLength: 40 }), (s) => fnv1a64(s) === reference(s)), { seed: 20261130, numRuns: 2000 });
+    for (const s of ['layer1.0.conv1.weight', 'ünïcødé.weight', '\u{1F600}', 'x'.repeat(300)]) expect(fnv1a64(s)).toBe(reference(s));
   });
 
   it('accepts seeds as safe integers or 64-bit bigints, and nothing else', () => {

@@ -10,6 +10,7 @@ import { isInferError, opDef } from '../ops/index.js';
 import { elements } from '../ops/op.js';
 import { formatType, tensorType, type Attrs, type GraphInput, type IrNode, type OpName, type ParamTensor, type TensorType } from '../types.js';
 import { fail } from './abort.js';
+import type { ExpansionCache } from './block-cache.js';
 
 /**
  * The tensor flowing through a sequence, and where it came from (for messages). After an error the
@@ -74,6 +75,25 @@ export class GraphBuilder {
   /** Call sites of the blocks being expanded, innermost last. */
   readonly callStack: { span: Span; name: string }[] = [];
   paramCount = 0;
+  /** Recorded block expansions, for calls that repeat one (block-cache.ts); undefined when reuse is off. */
+  readonly expansions: ExpansionCache | undefined;
+  /** Block calls that copied an earlier expansion. */
+  reused = 0;
+  /** Diagnostics reported while elaborating (a repeated one counts again): a block expansion that reported any is not reused. */
+  reports = 0;
+  /** The deepest the call stack has been since `deepest` was last reset (for reused expansions, block-cache.ts). */
+  deepest = 0;
+  /**
+   * While a block expansion is being recorded (`recording` > 0): every name claimed (with the span
+   * kept for it) and every module named, in order, for block-cache.ts to replay.
+   */
+  recording = 0;
+  readonly claimLog: [string, Span][] = [];
+  readonly moduleLog: [string, string][] = [];
+
+  constructor(reuseExpansions = true) {
+    this.expansions = reuseExpansions ? new Map() : undefined;
+  }
 
   private expansionCache: { depth: number; top: Span | undefined; spans: readonly Span[] } = { depth: 0, top: undefined, spans: [] };
 
@@ -111,6 +131,23 @@ export class GraphBuilder {
   /** Where each value's name was given (a label, or the layer), for the duplicate-name message. */
   private readonly namedAt = new Map<string, Span>();
 
+  /** Whether a name is taken (by a value or a label). */
+  isClaimed(name: string): boolean {
+    return this.namedAt.has(name);
+  }
+
+  /** Takes a name, as `claim` would have at `at` (a replayed expansion's names, checked free beforehand). */
+  setClaim(name: string, at: Span): void {
+    this.namedAt.set(name, at);
+    if (this.recording > 0) this.claimLog.push([name, at]);
+  }
+
+  /** Records what a name prefix groups (a block's name, or `sequence`). */
+  setModule(prefix: string, what: string): void {
+    this.modules.set(prefix, what);
+    if (this.recording > 0) this.moduleLog.push([prefix, what]);
+  }
+
   /**
    * A labelled item's full name (`layer1`, `features.3`), claimed at its label so that a label used
    * twice is reported at both labels rather than at a layer inside the second item.
@@ -123,7 +160,7 @@ export class GraphBuilder {
   private claim(name: string, span: Span, labelSpan: Span | undefined): void {
     const prev = this.namedAt.get(name);
     if (prev === undefined || (labelSpan !== undefined && prev === labelSpan)) {
-      this.namedAt.set(name, labelSpan ?? span);
+      this.setClaim(name, labelSpan ?? span);
       return;
     }
     fail('E0111', `the name ${name} is given to two layers`, labelSpan ?? span, {

@@ -49,6 +49,7 @@ export interface Ctx {
  * the call sites of the blocks being expanded where it was found.
  */
 export function report(ctx: Ctx, d: Diagnostic): void {
+  ctx.b.reports++;
   const same = (o: Diagnostic) =>
     o.code === d.code && o.message === d.message && o.span?.file === d.span?.file && o.span?.start === d.span?.start && o.span?.end === d.span?.end;
   if (ctx.diagnostics.some(same)) return;

@@ -24,6 +24,8 @@ export interface ElaborateOptions {
   network?: string;
   /** Without `network`: fail unless the root file holds exactly one concrete network. */
   single?: boolean;
+  /** Reuse the expansion of a block called again with the same arguments and input type (block-cache.ts); off only to test that reuse changes nothing. */
+  reuseExpansions?: boolean;
 }
 
 export function isConcrete(d: NetworkDecl): boolean {
@@ -85,7 +87,7 @@ export function elaborateProgram(prog: Program, opts: ElaborateOptions = {}): El
   for (const decl of chosen) {
     const ref = scopes.get(root.absPath)!.get(decl.name.name) as DeclRef & { decl: NetworkDecl };
     if (!ref || ref.decl !== decl) continue; // a duplicate, already reported
-    const ctx = newCtx(scopes);
+    const ctx = newCtx(scopes, opts.reuseExpansions ?? true);
     const net = elaborateNetwork(ctx, ref, [], decl.span, decl.name.name);
     for (const d of ctx.diagnostics) if (!diagnostics.some((o) => sameDiagnostic(o, d))) diagnostics.push(d);
     if (net) networks.push(net);

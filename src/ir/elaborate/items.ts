@@ -36,6 +36,6 @@ export function labelText(ctx: Ctx, env: Env, l: Label): string {
 /** A labelled sequence: its items are numbered like nn.Sequential's. */
 export function sequence(ctx: Ctx, scope: NameScope, label: string): NameScope {
   const s = scope.child(label, 'sequential');
-  ctx.b.modules.set(s.prefix, 'sequence');
+  ctx.b.setModule(s.prefix, 'sequence');
   return s;
 }

@@ -13,7 +13,8 @@
  */
 import type { Span } from '../../diagnostics/span.js';
 import { limits } from '../../limits.js';
-import type { CallTerm, Label, LayerStmt, Path, Repeat } from '../../parser/ast.js';
+import type { BlockDecl, CallTerm, Label, LayerStmt, Path, Repeat } from '../../parser/ast.js';
+import { expansionKey, finishRecording, replay, startRecording } from './block-cache.js';
 import { opDef, resolveLayerName } from '../ops/index.js';
 import { Abort, fail } from './abort.js';
 import { elabCombination } from './combine.js';
@@ -131,11 +132,38 @@ export function callBlock(ctx: Ctx, value: Value & { kind: 'block' }, args: Boun
   // after an error the input's shape is unknown: the arguments are checked, the body is not expanded
   if (cur.poisoned) return cur;
   stack.push({ span: callSpan, name });
-  ctx.b.modules.set(scope.prefix, name);
+  ctx.b.deepest = Math.max(ctx.b.deepest, stack.length);
+  ctx.b.setModule(scope.prefix, name);
   try {
-    return elabStmts(ctx, makeEnv(vars, ctx.scopes.get(value.ref.file.absPath)!), decl.body as LayerStmt[], cur, scope);
+    return expandBlock(ctx, decl, vars, cur, scope, () => elabStmts(ctx, makeEnv(vars, ctx.scopes.get(value.ref.file.absPath)!), decl.body as LayerStmt[], cur, scope));
   } finally {
     stack.pop();
+  }
+}
+
+/** A block's body under `scope`: a copy of an earlier expansion with the same key, or elaborated (and recorded) now. */
+function expandBlock(ctx: Ctx, decl: BlockDecl, vars: ReadonlyMap<string, Value>, cur: Cursor, scope: NameScope, elaborate: () => Cursor): Cursor {
+  const cache = ctx.b.expansions;
+  if (!cache) return elaborate();
+  const key = expansionKey(vars, cur.type);
+  let byKey = cache.get(decl);
+  const earlier = byKey?.get(key);
+  const copied = earlier && replay(ctx.b, earlier, scope.prefix, cur);
+  if (copied) {
+    ctx.b.reused++;
+    return copied;
+  }
+  const start = startRecording(ctx.b);
+  let out: Cursor | undefined;
+  try {
+    out = elaborate();
+    return out;
+  } finally {
+    const recorded = finishRecording(ctx.b, start, scope.prefix, cur, out);
+    if (recorded && !earlier) {
+      if (!byKey) cache.set(decl, (byKey = new Map()));
+      byKey.set(key, recorded);
+    }
   }
 }
 

@@ -25,6 +25,8 @@ export interface ElaboratedNetwork {
   span: Span;
   graph: IrGraph;
   expects: Expectation[];
+  /** How many block calls copied an earlier call's expansion instead of elaborating it (block-cache.ts). */
+  reusedExpansions: number;
 }
 
 export function evalType(ctx: Ctx, env: Env, t: TypeExpr): TensorType {
@@ -135,7 +137,7 @@ function elaborateBody(ctx: Ctx, env: Env, body: readonly Stmt[], name: string, 
   if (!cur) fail('E0113', `network ${name} has no input`, span, { help: 'write input image: f32[N, 3, 224, 224] first' });
   if (outputs.length === 0 && !cur.poisoned) outputs.push({ name: 'output', value: cur.value, span });
   const graph: IrGraph = { name, inputs: b.inputs, outputs, nodes: b.nodes, types: b.types, params: b.params, modules: b.modules };
-  return { name, span, graph, expects };
+  return { name, span, graph, expects, reusedExpansions: b.reused };
 }
 
 /**
@@ -172,6 +174,6 @@ function addOutput(ctx: Ctx, s: Stmt & { kind: 'Output' }, cur: Cursor | undefin
   if (!from.poisoned) outputs.push({ name: s.name.name, value: from.value, span: s.span });
 }
 
-export function newCtx(scopes: Ctx['scopes']): Ctx {
-  return { b: new GraphBuilder(), scopes, labelled: new Map(), diagnostics: [] };
+export function newCtx(scopes: Ctx['scopes'], reuseExpansions = true): Ctx {
+  return { b: new GraphBuilder(reuseExpansions), scopes, labelled: new Map(), diagnostics: [] };
 }
