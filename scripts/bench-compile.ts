@@ -10,7 +10,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { checkFile as frontEnd } from '../src/node/compile.js';
 import { generated } from './bench-check.js';
-import { measure, mib, verdict } from './bench-measure.js';
+import { measure, measureOnce, median, mib, verdict, type Measured } from './bench-measure.js';
 
 function weightBytes(file: string): number {
   const g = frontEnd(file).networks[0]!.graph;
@@ -48,4 +48,37 @@ export function benchCompile(runs = 5): void {
   }
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) benchCompile();
+/**
+ * The weight worker (src/node/seeded-weights.ts) against none (RESDSL_WEIGHT_WORKER=0), in runs
+ * that alternate, so that a change in the machine's load falls on both: medians of wall time, of
+ * the main thread's CPU time (what the worker takes off it, whatever the load), of the process's
+ * CPU time, and of peak memory. `npx tsx scripts/bench-compile.ts weight-worker [RUNS]`.
+ */
+export function benchWeightWorker(runs = 7): void {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'resdsl-bench-'));
+  try {
+    const gen = path.join(dir, 'gen10000.resdsl');
+    fs.writeFileSync(gen, generated(10_000));
+    console.log(`## resdsl compile, seeded weights without and with the weight worker (${runs} runs each, alternating; load ${os.loadavg()[0]!.toFixed(2)} at the start)`);
+    for (const [name, file] of [['resnet50', 'examples/resnet50.resdsl'], ['10,000 blocks', gen]] as const) {
+      const args = ['bin/resdsl.js', 'compile', file, '-o', path.join(dir, 'out.onnx')];
+      measureOnce(args);
+      const off: Measured[] = [];
+      const on: Measured[] = [];
+      for (let i = 0; i < runs; i++) {
+        off.push(measureOnce(args, { RESDSL_WEIGHT_WORKER: '0' }));
+        on.push(measureOnce(args, { RESDSL_WEIGHT_WORKER: '1' }));
+      }
+      const m = (xs: Measured[], f: (x: Measured) => number) => median(xs.map(f)).toFixed(0);
+      const line = (xs: Measured[]) => `${m(xs, (x) => x.ms)} ms (CPU: main thread ${m(xs, (x) => x.mainCpuMs)} ms, process ${m(xs, (x) => x.cpuMs)} ms), peak ${mib(median(xs.map((x) => x.peak)))}`;
+      console.log(`${name}: without ${line(off)}; with ${line(on)}; load ${os.loadavg()[0]!.toFixed(2)}`);
+    }
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  if (process.argv[2] === 'weight-worker') benchWeightWorker(Number(process.argv[3] ?? 7));
+  else benchCompile();
+}

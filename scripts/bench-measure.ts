@@ -21,10 +21,13 @@ export interface Measured {
   cpuMs: number;
 }
 
-/** One run of `node [script, ...args]`: wall ms, peak RSS bytes, CPU ms of its main thread and of the whole process; throws when it fails. */
-export function measureOnce(args: readonly string[]): Measured {
+/**
+ * One run of `node [script, ...args]`, with `env` added to the environment: wall ms, peak RSS
+ * bytes, CPU ms of its main thread and of the whole process; throws when it fails.
+ */
+export function measureOnce(args: readonly string[], env: NodeJS.ProcessEnv = {}): Measured {
   const t0 = performance.now();
-  const r = spawnSync(process.execPath, ['scripts/peak-child.mjs', ...args], { encoding: 'utf8', maxBuffer: 64 * 2 ** 20 });
+  const r = spawnSync(process.execPath, ['scripts/peak-child.mjs', ...args], { encoding: 'utf8', maxBuffer: 64 * 2 ** 20, env: { ...process.env, ...env } });
   const ms = performance.now() - t0;
   if (r.status !== 0) throw new Error(`failed (exit ${r.status}): node ${args.join(' ')}\n${r.stderr}`);
   const m = /peak-rss-bytes (\d+)/.exec(r.stderr);

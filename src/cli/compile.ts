@@ -8,6 +8,7 @@ import { printGraph } from '../ir/print.js';
 import { stages } from '../pipeline/index.js';
 import type { FileToWrite } from '../node/atomic-write.js';
 import { progress, type Progress } from '../node/progress.js';
+import { weightWorkerFor, type WeightWorker } from '../node/seeded-weights.js';
 import { compileOptionsOf } from './compile-options.js';
 import { UsageError, type Io } from './io.js';
 import { checkOutputPath } from './output-path.js';
@@ -39,8 +40,21 @@ export async function compileCommand(args: Parsed, io: Io): Promise<number> {
 }
 
 async function compileWith(args: Parsed, io: Io, file: string, emit: 'onnx' | 'ir', out: string | undefined, printAfter: readonly string[], bar: Progress): Promise<number> {
+  // seeded weights written to a model: their making is shared with a worker thread (node/seeded-weights.ts)
+  const worker = emit === 'onnx' && !args.has('weights') ? weightWorkerFor() : undefined;
+  try {
+    return await compileTo(args, io, file, emit, out, printAfter, bar, worker);
+  } finally {
+    const report = worker?.close();
+    if (report?.failure !== undefined) io.err(`note: ${report.failure}; the main thread made the remaining weights`);
+    if (report !== undefined && process.env['RESDSL_WEIGHT_WORKER'] === 'stats') io.err(`weights: ${report.fromWorker} of ${report.planned} planned tensors made by the worker thread`);
+  }
+}
+
+async function compileTo(args: Parsed, io: Io, file: string, emit: 'onnx' | 'ir', out: string | undefined, printAfter: readonly string[], bar: Progress, worker: WeightWorker | undefined): Promise<number> {
   const r = compileFileLazy(file, {
     ...compileOptionsOf(args),
+    ...(worker ? { makeSeeded: worker.make } : {}),
     opset: args.int('opset'),
     verify: args.flag('verify'),
     ...(printAfter.length ? { printAfter: printAfter.includes('all') ? ('all' as const) : printAfter } : {}),
@@ -56,6 +70,7 @@ async function compileWith(args: Parsed, io: Io, file: string, emit: 'onnx' | 'i
     else await writeOrFail([{ path: out, data: new TextEncoder().encode(text.endsWith('\n') ? text : `${text}\n`) }]);
     return 0;
   }
+  worker?.plan(r.model.initializers.map((t) => t.name));
   const location = `${path.basename(out!)}.data`;
   // the tensors are made as they are written, one at a time: the weights are never all in memory
   const encoded = streamModel(r.model, {

@@ -11,6 +11,7 @@ import { compile, compileLazy, runPipeline, type CompileResult, type FrontEndRes
 import { nodeExecutorHost } from './executor-host.js';
 import { cannotRead, nodeHost } from './host.js';
 import type { Program } from '../program/load.js';
+import type { SeededMaker } from '../weights/attach.js';
 
 export interface CompileOptions {
   network?: string;
@@ -18,6 +19,8 @@ export interface CompileOptions {
   /** The policy was given on the command line: a network it changes nothing in gets a warning (W0601). */
   shortcutGiven?: boolean;
   seed?: number;
+  /** Where seeded tensors are made (default: on the thread that asks; seeded-weights.ts shares them with a worker). */
+  makeSeeded?: SeededMaker;
   /** A safetensors file with PyTorch state_dict names. */
   weights?: string;
   fuse?: boolean;
@@ -45,7 +48,7 @@ export function readBinary(file: string): { bytes: Uint8Array } | { message: str
 }
 
 function pipelineOptions(opts: CompileOptions): PipelineOptions | { message: string } {
-  let weights: PipelineOptions['weights'] = { seed: opts.seed ?? 0 };
+  let weights: PipelineOptions['weights'] = { seed: opts.seed ?? 0, ...(opts.makeSeeded ? { make: opts.makeSeeded } : {}) };
   if (opts.weights !== undefined) {
     const r = readBinary(opts.weights);
     if ('message' in r) return r;

@@ -35,7 +35,7 @@ import type { SourceHost } from '../program/host.js';
 import { loadProgram, type Program } from '../program/load.js';
 import { sha256Hex, Sha256 } from '../util/sha256.js';
 import { version } from '../version.js';
-import { loadWeights, seedWeights } from '../weights/attach.js';
+import { loadWeights, seedWeights, type SeededMaker } from '../weights/attach.js';
 
 export interface PipelineOptions {
   host: SourceHost;
@@ -47,8 +47,11 @@ export interface PipelineOptions {
   shortcut: ShortcutPolicy;
   /** `shortcut` came from the command line (`--shortcut`), so a network it changes nothing in gets a warning. */
   shortcutGiven?: boolean;
-  /** Weights: seeded (default seed 0), or a safetensors file's bytes with PyTorch state_dict names. */
-  weights?: { seed: number } | { file: string; bytes: Uint8Array };
+  /**
+   * Weights: seeded (default seed 0; `make` says where their values are made, weights/attach.ts
+   * SeededMaker), or a safetensors file's bytes with PyTorch state_dict names.
+   */
+  weights?: { seed: number; make?: SeededMaker } | { file: string; bytes: Uint8Array };
   /** Run `fuse` (default true). */
   fuse?: boolean;
   /** Check `expect` lines (what `check` does; the other commands skip them). */
@@ -175,7 +178,7 @@ const weights: Stage = {
   ir: true,
   run(state, opts) {
     const w = opts.weights ?? { seed: 0 };
-    if ('seed' in w) return { ...state, networks: state.networks.map((n) => ({ ...n, graph: seedWeights(n.graph, w.seed), weightsTag: `seed ${w.seed}` })) };
+    if ('seed' in w) return { ...state, networks: state.networks.map((n) => ({ ...n, graph: seedWeights(n.graph, w.seed, w.make), weightsTag: `seed ${w.seed}` })) };
     const read = readSafetensors(w.bytes, w.file, { skip: batchCounter });
     if (!read.ok) return { ...state, networks: [], diagnostics: [...state.diagnostics, read.error] };
     const tag = `sha256:${sha256Hex(w.bytes)}`;

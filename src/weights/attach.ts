@@ -5,7 +5,17 @@
  */
 import type { IrGraph, ParamTensor } from '../ir/types.js';
 import { lazyTensor } from '../ir/tensor-values.js';
-import { initNamedInto } from './init.js';
+import { fillSeeded, type SeedJob } from './init.js';
+
+/**
+ * Where a seeded tensor's values are made: given the tensor's job, its producer (which fills the
+ * array it is given with fillSeeded's values, whoever makes them). The default makes them on the
+ * calling thread; the CLI's compile injects one that shares the work with a worker thread.
+ */
+export type SeededMaker = (job: SeedJob) => (out: Float32Array) => void;
+
+/** Makes each tensor on the thread that asks for it. */
+export const makeHere: SeededMaker = (job) => (out) => fillSeeded(job, out);
 
 /** The shape of the weight a bias belongs to (its fan-in sets the bias's init bound). */
 function weightShapeOf(g: IrGraph, bias: ParamTensor): readonly number[] | undefined {
@@ -18,12 +28,12 @@ function weightShapeOf(g: IrGraph, bias: ParamTensor): readonly number[] | undef
  * are made on demand (`tensorValues`), each tensor's from the seed and its name alone: nothing is
  * computed here, and a compile makes each tensor only when it writes it.
  */
-export function seedWeights(g: IrGraph, seed: number): IrGraph {
+export function seedWeights(g: IrGraph, seed: number, make: SeededMaker = makeHere): IrGraph {
   const params = new Map<string, ParamTensor>();
   for (const [name, p] of g.params) {
     const ws = p.init === 'conv_bias' || p.init === 'fc_bias' ? weightShapeOf(g, p) : undefined;
-    const opts = ws ? { weightShape: ws } : {};
-    params.set(name, lazyTensor(p, (out) => initNamedInto(seed, name, p.init, p.shape, out, opts)));
+    const job: SeedJob = { seed, name, init: p.init, shape: p.shape, ...(ws ? { weightShape: ws } : {}) };
+    params.set(name, lazyTensor(p, make(job)));
   }
   return { ...g, params };
 }

@@ -116,6 +116,29 @@ export function initNamedTensor(
   return out;
 }
 
+/**
+ * Everything a seeded tensor's values depend on: plain data, so that another thread can make them
+ * (node/weight-worker.ts) and give exactly the values this one would.
+ */
+export interface SeedJob {
+  readonly seed: number;
+  readonly name: string;
+  readonly init: InitKind;
+  readonly shape: readonly number[];
+  /** As InitOptions.weightShape, for a bias. */
+  readonly weightShape?: readonly number[];
+}
+
+/** Whether initializing a tensor of this kind draws random numbers (the others are constant fills, not worth moving anywhere). */
+export function drawsRandom(kind: InitKind): boolean {
+  return kind === 'conv_weight' || kind === 'fc_weight' || kind === 'conv_bias' || kind === 'fc_bias';
+}
+
+/** Fills `out` with the job's tensor: initNamedInto of its fields. */
+export function fillSeeded(job: SeedJob, out: Float32Array): void {
+  initNamedInto(job.seed, job.name, job.init, job.shape, out, job.weightShape ? { weightShape: job.weightShape } : {});
+}
+
 /** Fills `out` with the values initNamedTensor gives (the same, whatever `out` held before). */
 export function initNamedInto(
   seed: number | bigint,

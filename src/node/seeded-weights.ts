@@ -1,0 +1,155 @@
+/**
+ * Seeded weights made on two threads, for `resdsl compile`: making the random values of a large
+ * network's tensors (a tight generator loop, about 8 ns a sample) is most of the writing's work,
+ * and the writer needs them one at a time, in an order known once the model is lowered. A worker
+ * thread makes them ahead of the writer into a bounded ring of shared memory (weight-ring.ts); the
+ * writer copies each out when it reaches it, or makes it itself when the worker has not claimed it.
+ * The values are fillSeeded's either way (the same function, on the same job), so the file is the
+ * same bytes as with one thread.
+ *
+ * Use: pass `make` to the pipeline (weights: { seed, make }), call `plan` with the initializers'
+ * names before the model is written, and `close` after. Tensors made before `plan`, tensors the
+ * plan does not name, small tensors and constant fills are made on the thread that asks.
+ */
+import { availableParallelism } from 'node:os';
+import type { Worker } from 'node:worker_threads';
+import { makeHere, type SeededMaker } from '../weights/attach.js';
+import { drawsRandom, fillSeeded, type SeedJob } from '../weights/init.js';
+import { startModuleWorker } from './module-worker.js';
+import { controlInts, FAILED, MADE, RELEASED, REQUESTED, sampleCount, STOP, takeFromRing, type RingSetup } from './weight-ring.js';
+
+export interface WeightWorkerOptions {
+  /**
+   * Size of the ring: room for two of the largest tensors, at least `ringBytes.min` (default 8 MiB,
+   * a few hundred small tensors) and at most `ringBytes.max` (default 32 MiB). A larger ring gave
+   * the 10,000-block network nothing more than 8 MiB does (the writer's CPU time within noise),
+   * and takes its size in memory.
+   */
+  ringBytes?: { min: number; max: number };
+  /** Tensors with fewer samples are made by the thread that asks (default 1024: moving them costs more than making them). */
+  minSamples?: number;
+  /**
+   * How long the writer waits for a tensor the worker is making before it makes it itself, per
+   * sample (default 16 ns, twice what making one takes), plus 1 ms.
+   */
+  patienceNsPerSample?: number;
+}
+
+export interface WeightWorkerReport {
+  /** Tensors planned for the worker to make. */
+  planned: number;
+  /** Tensors the writer took from the worker. */
+  fromWorker: number;
+  /** Why the worker stopped before its work was done, if it did. */
+  failure?: string;
+}
+
+/** Sent by the worker's bootstrap when its module cannot load. */
+const couldNotStart = `require('node:worker_threads').parentPort.postMessage({ failed: 'it could not start: ' + (e && e.message) });`;
+
+export class WeightWorker {
+  private readonly worker: Worker;
+  private readonly ringBytes: { min: number; max: number };
+  private readonly minSamples: number;
+  private readonly patienceNs: number;
+  /** The tensors the worker may make, by name, as seedWeights gave them. */
+  private readonly candidates = new Map<string, SeedJob>();
+  /** The plan: jobs in the writer's order, and each job's index (by identity: a name seeded twice is two jobs). */
+  private readonly jobs: SeedJob[] = [];
+  private readonly index = new Map<SeedJob, number>();
+  private shared: { ctl: Int32Array; ring: Float32Array } | undefined;
+  private stopped = false;
+  private fromWorker = 0;
+  private failure: string | undefined;
+
+  constructor(opts: WeightWorkerOptions = {}) {
+    this.ringBytes = opts.ringBytes ?? { min: 8 * 2 ** 20, max: 32 * 2 ** 20 };
+    this.minSamples = opts.minSamples ?? 1024;
+    this.patienceNs = opts.patienceNsPerSample ?? 16;
+    // started now, so that it has loaded by the time the model is lowered; it allocates little (the
+    // job list, a view per tensor): a small young generation keeps its memory down (by 15 MiB)
+    this.worker = startModuleWorker('./weight-worker', undefined, couldNotStart, { maxYoungGenerationSizeMb: 1 });
+    this.worker.on('message', (m: { failed?: string }) => {
+      if (m.failed !== undefined) this.failure ??= `the weight worker failed: ${m.failed}`;
+    });
+    this.worker.on('error', (e) => (this.failure ??= `the weight worker failed: ${e.message}`));
+  }
+
+  /** The SeededMaker for the pipeline's weights stage. */
+  readonly make: SeededMaker = (job) => {
+    if (!drawsRandom(job.init) || sampleCount(job) < this.minSamples) return makeHere(job);
+    this.candidates.set(job.name, job);
+    return (out) => this.produce(job, out);
+  };
+
+  /** The worker starts making the tensors of these names (the model's initializers), in this order, the order the writer will ask. */
+  plan(names: Iterable<string>): void {
+    if (this.shared || this.stopped) throw new Error('internal: the weight worker was given a plan twice');
+    let samples = 0;
+    let largest = 0;
+    for (const name of names) {
+      const job = this.candidates.get(name);
+      if (job === undefined || this.index.has(job)) continue;
+      this.index.set(job, this.jobs.length);
+      this.jobs.push(job);
+      samples += sampleCount(job);
+      largest = Math.max(largest, sampleCount(job));
+    }
+    if (this.jobs.length === 0) return this.stop();
+    const control = new SharedArrayBuffer(4 * controlInts(this.jobs.length));
+    const { min, max } = this.ringBytes;
+    const ring = new SharedArrayBuffer(4 * Math.min(samples, Math.max(min / 4, Math.min(2 * largest, max / 4))));
+    this.shared = { ctl: new Int32Array(control), ring: new Float32Array(ring) };
+    Atomics.store(this.shared.ctl, REQUESTED, -1);
+    const setup: RingSetup = { control, ring, jobs: this.jobs };
+    this.worker.postMessage(setup);
+  }
+
+  /** Fills `out` with the job's tensor: from the ring when the worker made it, else made here. */
+  private produce(job: SeedJob, out: Float32Array): void {
+    const j = this.index.get(job);
+    if (j !== undefined && this.shared && !this.stopped) {
+      if (takeFromRing(this.shared.ctl, this.shared.ring, j, out, 1 + (out.length * this.patienceNs) / 1e6)) {
+        this.fromWorker++;
+        return;
+      }
+    }
+    fillSeeded(job, out);
+  }
+
+  private stop(): void {
+    this.stopped = true;
+    if (this.shared) {
+      Atomics.store(this.shared.ctl, STOP, 1);
+      Atomics.notify(this.shared.ctl, RELEASED);
+    }
+  }
+
+  /** Tensors the worker has made so far (taken or not). */
+  get made(): number {
+    return this.shared ? Atomics.load(this.shared.ctl, MADE) : 0;
+  }
+
+  /** Whether the worker has failed on a tensor (or could not start), so far. */
+  get failed(): boolean {
+    return this.failure !== undefined || (this.shared !== undefined && Atomics.load(this.shared.ctl, FAILED) !== 0);
+  }
+
+  /** Stops the worker (the process need not wait for it) and says what it did. */
+  close(): WeightWorkerReport {
+    this.stop();
+    void this.worker.terminate();
+    const failed = this.shared !== undefined && Atomics.load(this.shared.ctl, FAILED) !== 0;
+    const failure = this.failure ?? (failed ? 'the weight worker failed on a tensor' : undefined);
+    return { planned: this.jobs.length, fromWorker: this.fromWorker, ...(failure !== undefined ? { failure } : {}) };
+  }
+}
+
+/**
+ * The weight worker `resdsl compile` uses, unless the environment says RESDSL_WEIGHT_WORKER=0 or the
+ * machine has one processor (a second thread would only take turns with the first).
+ */
+export function weightWorkerFor(env: NodeJS.ProcessEnv = process.env, opts: WeightWorkerOptions = {}): WeightWorker | undefined {
+  if (env['RESDSL_WEIGHT_WORKER'] === '0' || availableParallelism() < 2) return undefined;
+  return new WeightWorker(opts);
+}
