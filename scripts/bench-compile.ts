@@ -67,7 +67,7 @@ export function benchWeightWorker(runs = 7): void {
       const on: Measured[] = [];
       for (let i = 0; i < runs; i++) {
         off.push(measureOnce(args, { RESDSL_WEIGHT_WORKER: '0' }));
-        on.push(measureOnce(args, { RESDSL_WEIGHT_WORKER: '1' }));
+        on.push(measureOnce(args, { RESDSL_WEIGHT_WORKER: '' }));
       }
       const m = (xs: Measured[], f: (x: Measured) => number) => median(xs.map(f)).toFixed(0);
       const line = (xs: Measured[]) => `${m(xs, (x) => x.ms)} ms (CPU: main thread ${m(xs, (x) => x.mainCpuMs)} ms, process ${m(xs, (x) => x.cpuMs)} ms), peak ${mib(median(xs.map((x) => x.peak)))}`;

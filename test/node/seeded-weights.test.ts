@@ -27,7 +27,7 @@ describe('WeightWorker', () => {
   it('gives every tensor the values of one thread, through a ring smaller than the tensors together', async () => {
     const jobs = Array.from({ length: 24 }, (_, i) => conv(`layer${i}.conv.weight`, 16 + (i % 3) * 8, 16));
     // room for two of the largest tensors: the worker waits for room, reuses it and starts again at the ring's beginning
-    const w = new WeightWorker({ ringBytes: { min: 0, max: 4 * 3 * sizeOf(jobs[2]!) + 40 } });
+    const w = new WeightWorker({ ringBytes: { min: 0, max: 4 * 3 * sizeOf(jobs[2]!) + 40 }, minPlannedSamples: 0 });
     try {
       const producers = jobs.map((j) => w.make(j));
       w.plan(jobs.map((j) => j.name));
@@ -48,7 +48,7 @@ describe('WeightWorker', () => {
   it('gives the same values asked out of order, twice, or not at all, and for tensors outside the plan', async () => {
     const jobs = Array.from({ length: 12 }, (_, i) => conv(`b${i}.weight`, 32, 8));
     const late = conv('late.weight', 32, 8);
-    const w = new WeightWorker({ ringBytes: { min: 0, max: 4 * 4 * sizeOf(jobs[0]!) } });
+    const w = new WeightWorker({ ringBytes: { min: 0, max: 4 * 4 * sizeOf(jobs[0]!) }, minPlannedSamples: 0 });
     try {
       const producers = new Map(jobs.map((j) => [j.name, w.make(j)]));
       const lateProducer = w.make(late);
@@ -84,10 +84,23 @@ describe('WeightWorker', () => {
     }
   });
 
+  it('starts no thread for a plan of fewer samples than its threshold, and makes every tensor here', () => {
+    const jobs = Array.from({ length: 8 }, (_, i) => conv(`s${i}.weight`, 64, 64));
+    const w = new WeightWorker({ minPlannedSamples: 8 * sizeOf(jobs[0]!) + 1 });
+    const producers = jobs.map((j) => w.make(j));
+    w.plan(jobs.map((j) => j.name));
+    for (const [i, job] of jobs.entries()) {
+      const out = new Float32Array(sizeOf(job));
+      producers[i]!(out);
+      expect(out).toEqual(expected(job));
+    }
+    expect(w.close()).toEqual({ planned: 0, fromWorker: 0 });
+  });
+
   it('meets the error of a tensor that cannot be made as one thread would, and says the worker failed', async () => {
     const bad: SeedJob = { seed: 1, name: 'bad.weight', init: 'conv_weight', shape: [64, 64] }; // a conv weight of rank 2
     const good = conv('good.weight', 64, 64);
-    const w = new WeightWorker();
+    const w = new WeightWorker({ minPlannedSamples: 0 });
     const produceBad = w.make(bad);
     const produceGood = w.make(good);
     w.plan([bad.name, good.name]);
