@@ -49,7 +49,8 @@ export function benchCompile(runs = 5): void {
 }
 
 /**
- * The weight worker (src/node/seeded-weights.ts) against none (RESDSL_WEIGHT_WORKER=0), in runs
+ * The weight worker (src/node/seeded-weights.ts; forced with RESDSL_WEIGHT_WORKER=1, since by
+ * default it is used only on machines of 4 processors or more) against none (=0), in runs
  * that alternate, so that a change in the machine's load falls on both: medians of wall time, of
  * the main thread's CPU time (what the worker takes off it, whatever the load), of the process's
  * CPU time, and of peak memory. `npx tsx scripts/bench-compile.ts weight-worker [RUNS]`.
@@ -67,7 +68,7 @@ export function benchWeightWorker(runs = 7): void {
       const on: Measured[] = [];
       for (let i = 0; i < runs; i++) {
         off.push(measureOnce(args, { RESDSL_WEIGHT_WORKER: '0' }));
-        on.push(measureOnce(args, { RESDSL_WEIGHT_WORKER: '' }));
+        on.push(measureOnce(args, { RESDSL_WEIGHT_WORKER: '1' }));
       }
       const m = (xs: Measured[], f: (x: Measured) => number) => median(xs.map(f)).toFixed(0);
       const line = (xs: Measured[]) => `${m(xs, (x) => x.ms)} ms (CPU: main thread ${m(xs, (x) => x.mainCpuMs)} ms, process ${m(xs, (x) => x.cpuMs)} ms), peak ${mib(median(xs.map((x) => x.peak)))}`;

@@ -174,14 +174,24 @@ export class WeightWorker {
 }
 
 /**
- * The weight worker `resdsl compile` uses: by default for a network with enough samples to make, on
- * a machine of two processors or more (with one, a second thread would only take turns with the
- * first). RESDSL_WEIGHT_WORKER=0 turns it off; =1 uses it whatever the network's size and the
- * machine, and so does =stats, which also has the CLI say how many tensors it made.
+ * Processors a machine needs for the worker to be used by default. With two, the second is not
+ * free while a large model is written: V8's collector and compiler threads (about 1.4 s of the
+ * 10,000-block compile) and the kernel's copying of the file into the page cache keep it busy, and
+ * on this project's 2-vCPU machine the worker gained 0.25-0.48 s in three series and nothing or
+ * less in others (0.2 s slower in the last, at load 2). It frees 0.55-0.7 s of the main thread's
+ * CPU, which a machine with cores to spare turns into time.
  */
-export function weightWorkerFor(env: NodeJS.ProcessEnv = process.env): WeightWorker | undefined {
+const minProcessors = 4;
+
+/**
+ * The weight worker `resdsl compile` uses: by default for a network with enough samples to make, on
+ * a machine of `minProcessors` or more. RESDSL_WEIGHT_WORKER=0 turns it off; =1 uses it whatever
+ * the network's size and the machine, and so does =stats, which also has the CLI say how many
+ * tensors it made.
+ */
+export function weightWorkerFor(env: NodeJS.ProcessEnv = process.env, processors = availableParallelism()): WeightWorker | undefined {
   const asked = env['RESDSL_WEIGHT_WORKER'];
   if (asked === '0') return undefined;
   if (asked === '1' || asked === 'stats') return new WeightWorker({ minPlannedSamples: 0 });
-  return availableParallelism() < 2 ? undefined : new WeightWorker();
+  return processors < minProcessors ? undefined : new WeightWorker();
 }

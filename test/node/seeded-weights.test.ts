@@ -5,7 +5,7 @@
  * The worker runs from source here, through tsx's loader, as the executor's does.
  */
 import { describe, expect, it } from 'vitest';
-import { WeightWorker } from '../../src/node/seeded-weights.js';
+import { WeightWorker, weightWorkerFor } from '../../src/node/seeded-weights.js';
 import { controlInts, DONE, FREE, MAIN, MAKING, READY, REQUESTED, fillRing, stateOf, takeFromRing } from '../../src/node/weight-ring.js';
 import { fillSeeded, type SeedJob } from '../../src/weights/init.js';
 
@@ -22,6 +22,16 @@ async function madeAtLeast(w: WeightWorker, n: number, ms = 60_000): Promise<voi
   const t0 = Date.now();
   while (w.made < n && Date.now() - t0 < ms) await new Promise((r) => setTimeout(r, 5));
 }
+
+describe('weightWorkerFor', () => {
+  it('uses the worker by default on 4 processors or more, never with RESDSL_WEIGHT_WORKER=0, always with =1 or =stats', () => {
+    expect(weightWorkerFor({}, 2)).toBeUndefined();
+    expect(weightWorkerFor({}, 4)).toBeInstanceOf(WeightWorker);
+    expect(weightWorkerFor({ RESDSL_WEIGHT_WORKER: '0' }, 16)).toBeUndefined();
+    expect(weightWorkerFor({ RESDSL_WEIGHT_WORKER: '1' }, 1)).toBeInstanceOf(WeightWorker);
+    expect(weightWorkerFor({ RESDSL_WEIGHT_WORKER: 'stats' }, 2)).toBeInstanceOf(WeightWorker);
+  });
+});
 
 describe('WeightWorker', () => {
   it('gives every tensor the values of one thread, through a ring smaller than the tensors together', async () => {
