@@ -8,7 +8,6 @@
  * A block's `shortcut(A|B|C)` overrides the compile-wide policy.
  */
 import { error, warning, type Diagnostic } from '../diagnostics/diagnostic.js';
-import { EditedMap } from '../ir/edited-map.js';
 import { makeNode, renameInputs, renameOutputs } from '../ir/node.js';
 import { formatType, type IrGraph, type IrNode, type ParamTensor, type TensorType } from '../ir/types.js';
 import type { Pass, PassOptions, ShortcutPolicy } from './pass.js';
@@ -70,11 +69,10 @@ export function resolveShortcuts(g: IrGraph, opts: PassOptions): { graph: IrGrap
   if (warn) diagnostics.push(warn);
   if (!g.nodes.some((n) => n.op === 'shortcut')) return { graph: g, diagnostics };
   const nodes: IrNode[] = [];
-  // a few entries change in maps of 100,000: edits over the graph's maps, not copies of them
-  const types = new EditedMap(g.types);
-  const params = new EditedMap(g.params);
+  const types = new Map(g.types);
+  const params = new Map(g.params);
   const subst = new Map<string, string>();
-  const modules = new EditedMap(g.modules ?? new Map<string, string>());
+  const modules = new Map(g.modules ?? []);
   for (const raw of g.nodes) {
     const n = renameInputs(raw, subst);
     if (n.op !== 'shortcut') {

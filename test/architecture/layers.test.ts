@@ -21,7 +21,7 @@ const layers: readonly (readonly string[])[] = [
   ['parser/'],
   ['fmt/'],
   ['program/'],
-  ['ir/types.ts', 'ir/edited-map.ts', 'ir/tensor-values.ts', 'ir/ops/', 'ir/node.ts', 'ir/print.ts', 'ir/verify.ts', 'ir/stats.ts', 'ir/expect.ts'],
+  ['ir/types.ts', 'ir/tensor-values.ts', 'ir/ops/', 'ir/node.ts', 'ir/print.ts', 'ir/verify.ts', 'ir/stats.ts', 'ir/expect.ts'],
   ['ir/elaborate/'],
   ['passes/', 'weights/'],
   ['onnx/'],
