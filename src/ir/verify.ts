@@ -68,8 +68,9 @@ function checkType(g: IrGraph, n: IrNode, known: Map<string, TensorType>, proble
   }
   // `known` holds only the inferred types that differ from the recorded ones (rare: it is empty in
   // a valid graph, which is then checked against its own types without copying them)
-  if (!own || !sameType(own, inferred)) known.set(n.name, inferred);
-  if (own && !sameType(own, inferred)) problems.push(`node ${n.name} has type ${formatType(own)}, but ${n.op} infers ${formatType(inferred)}`);
+  if (own && sameType(own, inferred)) return inTypes;
+  known.set(n.name, inferred);
+  if (own) problems.push(`node ${n.name} has type ${formatType(own)}, but ${n.op} infers ${formatType(inferred)}`);
   return inTypes;
 }
 

@@ -17,6 +17,7 @@
  * leaves the next LEAD samples' jobs to the main thread and goes on after them, so that the two make
  * different jobs at the same time instead of one waiting for the other.
  */
+import { elementCount } from '../ir/tensor-values.js';
 import { fillSeeded, type SeedJob } from '../weights/init.js';
 
 /** Set to 1 by the main thread: the worker stops (its jobs still FREE are made by the main thread). */
@@ -54,7 +55,7 @@ export interface RingSetup {
   jobs: SeedJob[];
 }
 
-export const sampleCount = (job: SeedJob): number => job.shape.reduce((p, d) => p * d, 1);
+export const sampleCount = (job: SeedJob): number => elementCount(job.shape);
 
 /**
  * The worker's side: makes the jobs in order into the ring, skipping those another thread has, until

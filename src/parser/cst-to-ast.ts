@@ -8,7 +8,7 @@
  */
 import type { CstNode } from 'chevrotain';
 import type * as A from './ast.js';
-import { error, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { error } from '../diagnostics/diagnostic.js';
 import { isBuiltStatement, node, nodes, tok, toks, unescape } from './cst-read.js';
 import { ExprBuilder } from './cst-to-expr.js';
 
@@ -256,10 +256,4 @@ export class AstBuilder extends ExprBuilder {
     if (n === undefined || dtype === undefined) return undefined;
     return { kind: 'Type', span: this.nodeSpan(n), dtype, dims: nodes(n, 'expr').map((e) => this.expr(e)) };
   }
-}
-
-/** Build the AST of one file from the CST of its `file` rule, with `builder` if its statements were built while parsing. */
-export function cstToAst(cst: CstNode, file: string, length: number, builder: AstBuilder = new AstBuilder(file, length)): { ast: A.FileAst; diagnostics: Diagnostic[] } {
-  const ast = builder.fileAst(cst);
-  return { ast, diagnostics: builder.diagnostics };
 }

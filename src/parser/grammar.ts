@@ -20,7 +20,6 @@ interface Internals {
   moveToTerminatedState?(this: CstParserInstance): void;
   cstPostNonTerminal(this: CstParserInstance, result: CstNode, ruleName: string): void;
 }
-
 const base = CstParser.prototype as unknown as Internals;
 
 /**

@@ -12,7 +12,7 @@ import { error, sortDiagnostics, type Diagnostic, type Label } from '../diagnost
 import { limits } from '../limits.js';
 import * as T from './tokens.js';
 import { parser } from './grammar.js';
-import { AstBuilder, cstToAst } from './cst-to-ast.js';
+import { AstBuilder } from './cst-to-ast.js';
 
 /** At most this many syntax errors (E0001 to E0004, E0002) are reported for one file. */
 export const maxSyntaxErrors = 100;
@@ -75,8 +75,8 @@ function parse(text: string, file: string, wholeCst: boolean): DetailedParse {
     seen.add(d.span!.start);
     diags.push(d);
   }
-  const built = cstToAst(cst, file, text.length, builder);
-  return { ast: built.ast, diagnostics: finish([...diags, ...built.diagnostics], abandoned), cst, tokens, comments };
+  const ast = builder.fileAst(cst);
+  return { ast, diagnostics: finish([...diags, ...builder.diagnostics], abandoned), cst, tokens, comments };
 }
 
 /** Run the singleton parser over the tokens; errors come back sorted by position. */

@@ -57,7 +57,7 @@ function prune(g: IrGraph, nodes: readonly IrNode[]): IrGraph {
 /**
  * The clean graph; the input itself when there is nothing to remove: in a valid graph nothing is
  * dangling (ir/verify.ts), so a type or tensor can only be left over by a removed node, and a large
- * graph is not copied, nor even gone through, to find that out.
+ * graph's types and tensors are neither copied nor gone through to find that out.
  */
 export function cleanup(g: IrGraph): PassResult {
   const direct = removePassthrough(g);

@@ -137,6 +137,15 @@ suite('the playground in Chromium', () => {
   let cliRunStats: Promise<unknown>;
   let cliSvg: Promise<string>;
 
+  /** A run in the pane used `threads` threads and the generated kernels, and gave the CLI's stats for the same seed. */
+  async function expectRunLikeCli(r: Awaited<ReturnType<typeof runInPane>>, threads: number): Promise<void> {
+    console.log(`CIFAR ResNet-20 in the page's run worker, ${threads} thread${threads === 1 ? '' : 's'}: first run ${r.runMs.toFixed(1)} ms, second ${r.warmRunMs.toFixed(1)} ms (load average ${load()})`);
+    expect(r.threads).toBe(threads);
+    // Chromium has SIMD and relaxed SIMD: the generated kernels, not the JS fallback
+    expect(r.kernel).toBe('wasm-fma');
+    expectSameStats(r.outputs, (await cliRunStats) as Stats[]);
+  }
+
   beforeAll(async () => {
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'resdsl-playground-test-'));
     fs.mkdirSync(shots, { recursive: true });
@@ -328,12 +337,7 @@ suite('the playground in Chromium', () => {
     await pickExample(page, 'cifar_resnet20');
     await page.click('[role=tab][data-tab=run]');
     await expect(page.textContent('#pane-run')).resolves.toContain('resdsl run examples/cifar_resnet20.resdsl --random --seed 0');
-    const r = await runInPane(page);
-    console.log(`CIFAR ResNet-20 in the page's run worker, 1 thread: first run ${r.runMs.toFixed(1)} ms, second ${r.warmRunMs.toFixed(1)} ms (load average ${load()})`);
-    expect(r.threads).toBe(1);
-    // Chromium has SIMD and relaxed SIMD: the generated kernels, not the JS fallback
-      expect(r.kernel).toBe('wasm-fma');
-    expectSameStats(r.outputs, (await cliRunStats) as Stats[]);
+    await expectRunLikeCli(await runInPane(page), 1);
     await page.screenshot({ path: path.join(shots, '5-run.png') });
   });
 
@@ -345,11 +349,7 @@ suite('the playground in Chromium', () => {
       await other.goto(`${isolated.url}#example=cifar_resnet20`);
       await other.waitForSelector('html[data-ready="1"]', { timeout: 60_000 });
       expect(await other.evaluate(() => crossOriginIsolated)).toBe(true);
-      const r = await runInPane(other);
-      console.log(`CIFAR ResNet-20 in the page's run worker, 2 threads: first run ${r.runMs.toFixed(1)} ms, second ${r.warmRunMs.toFixed(1)} ms (load average ${load()})`);
-      expect(r.threads).toBe(2);
-      expect(r.kernel).toBe('wasm-fma');
-      expectSameStats(r.outputs, (await cliRunStats) as Stats[]);
+      await expectRunLikeCli(await runInPane(other), 2);
       await other.screenshot({ path: path.join(shots, '6-run-two-threads.png') });
     } finally {
       await other.close();

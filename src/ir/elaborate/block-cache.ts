@@ -1,9 +1,9 @@
 /**
  * Reusing block expansions. A block's expansion depends only on the block, the values its
  * parameters are bound to and the type of its input (a block body sees only its parameters and
- * the declarations of its file: no names or labels of the network it is in), so a network that calls `res(16)` ten thousand times on the same
- * input type need elaborate it once: the later calls copy the recorded nodes under their own name
- * prefix, with their own input and call site. What a copy gets is exactly what elaborating again
+ * the declarations of its file: no names or labels of the network it is in), so a network that
+ * calls `res(16)` ten thousand times on the same input type need elaborate it once: the later
+ * calls copy the recorded nodes under their own name prefix, with their own input and call site. What a copy gets is exactly what elaborating again
  * would give (test/elaborate/block-cache.test.ts compares whole graphs with reuse off).
  *
  * An expansion is recorded only when it is clean (no diagnostic reported while it ran, its output
@@ -13,7 +13,7 @@
  */
 import type { Span } from '../../diagnostics/span.js';
 import { limits } from '../../limits.js';
-import type { BlockDecl, NetworkDecl } from '../../parser/ast.js';
+import type { BlockDecl } from '../../parser/ast.js';
 import type { IrNode, ParamTensor, TensorType } from '../types.js';
 import type { Cursor, GraphBuilder } from './context.js';
 import type { Value } from './values.js';
@@ -46,7 +46,7 @@ export interface Recorded {
 }
 
 /** Recorded expansions of one network, by block and key. */
-export type ExpansionCache = Map<BlockDecl | NetworkDecl, Map<string, Recorded>>;
+export type ExpansionCache = Map<BlockDecl, Map<string, Recorded>>;
 
 const declIds = new WeakMap<object, number>();
 let nextDeclId = 0;
